@@ -1,0 +1,549 @@
+//! JSON input: a decoder over simd-json's tape that behaves like Go's
+//! `encoding/json` where users can see it.
+//!
+//! simd-json parses the padded input buffer in place ([`parse`]); the
+//! adapters then walk its tape through a [`Cx`]. Keys are matched ASCII
+//! case-insensitively (Go prefers the exact case, but no two fields of one
+//! struct fold to the same name, so the preference never changes the result);
+//! with duplicate keys the last one wins; `null` leaves a field at its
+//! current value, except for lists and pointers, which it clears.
+//!
+//! Positions: the tape has none, so an error records the tape index and
+//! [`Cx::offset_of`] maps it to a byte offset through simd-json's structural
+//! indexes. That walk only happens when an error is built.
+
+pub mod go;
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
+use bumpalo::Bump;
+use simd_json::{Buffers, Node, StaticNode, Tape};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::RawJson;
+use crate::time::Timestamp;
+
+/// Go's maximum JSON nesting depth; deeper input is a [`ErrorKind::Limit`] error.
+pub const MAX_DEPTH: usize = 10_000;
+
+/// Parses `buf[..len]` in place (the rest is padding) into `tape`.
+///
+/// On failure the error carries a byte offset when simd-json knows one; the
+/// caller improves it against the original bytes with [`syntax_error`].
+pub(crate) fn parse<'a>(
+    buf: &'a mut [u8],
+    len: usize,
+    buffers: &mut Buffers,
+    tape: &mut Tape<'a>,
+) -> std::result::Result<(), simd_json::Error> {
+    simd_json::fill_tape_padded(buf, len, buffers, tape)
+}
+
+/// Builds the user-facing error for input that simd-json rejected, using
+/// `original` (the unmodified bytes) to find the exact position and wording.
+pub(crate) fn syntax_error(original: &[u8], simd: &simd_json::Error) -> Error {
+    use simd_json::ErrorType as T;
+    if original.iter().all(|b| b.is_ascii_whitespace()) {
+        return Error::new(ErrorKind::Syntax, "unexpected end of JSON input: the file is empty")
+            .at(original.len());
+    }
+    if matches!(simd.error(), T::DepthLimitExceeded) {
+        return Error::new(ErrorKind::Limit, format!("JSON nesting deeper than {MAX_DEPTH} levels"))
+            .at(simd.index());
+    }
+    if let Err(e) = std::str::from_utf8(original) {
+        return Error::expected(
+            ErrorKind::Utf8,
+            "UTF-8 text",
+            "invalid UTF-8",
+            "invalid UTF-8 in JSON input",
+        )
+        .at(e.valid_up_to());
+    }
+    // serde_json is an independent, careful scalar validator: it gives the
+    // exact line and column and a clear message for what simd-json rejected.
+    match serde_json::from_slice::<serde::de::IgnoredAny>(original) {
+        Err(e) => {
+            let line = e.line();
+            let column = e.column();
+            let offset = offset_of_line_col(original, line, column);
+            let msg = e.to_string();
+            let msg = match msg.rfind(" at line ") {
+                Some(i) => msg[..i].to_string(),
+                None => msg,
+            };
+            let kind = if msg.contains("unicode") || msg.contains("surrogate") {
+                ErrorKind::Utf8
+            } else {
+                ErrorKind::Syntax
+            };
+            Error::new(kind, format!("invalid JSON: {msg}")).at(offset)
+        }
+        Ok(_) => Error::new(ErrorKind::Syntax, format!("invalid JSON: {:?}", simd.error())).at(simd.index()),
+    }
+}
+
+fn offset_of_line_col(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Decoding context: the tape, the structural indexes, and the arena.
+pub(crate) struct Cx<'t, 'a> {
+    nodes: &'t [Node<'a>],
+    structurals: &'t [u32],
+    pub(crate) bump: &'a Bump,
+    scratch: RefCell<String>,
+}
+
+/// ASCII case-insensitive key match, as Go's decoder does for struct fields.
+#[inline]
+pub(crate) fn key_is(key: &str, name: &str) -> bool {
+    key.len() == name.len() && key.as_bytes().eq_ignore_ascii_case(name.as_bytes())
+}
+
+/// Iterator over an object's `(key, value index)` pairs.
+pub(crate) struct Obj<'t, 'a> {
+    nodes: &'t [Node<'a>],
+    i: usize,
+    remaining: usize,
+}
+
+impl Obj<'_, '_> {
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.remaining
+    }
+}
+
+impl<'a> Iterator for Obj<'_, 'a> {
+    type Item = (&'a str, usize);
+    #[inline]
+    fn next(&mut self) -> Option<(&'a str, usize)> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let key = match self.nodes.get(self.i) {
+            Some(Node::String(s)) => *s,
+            _ => "",
+        };
+        let v = self.i + 1;
+        self.i = next_index(self.nodes, v);
+        Some((key, v))
+    }
+}
+
+/// Iterator over an array's value indexes.
+pub(crate) struct Arr<'t, 'a> {
+    nodes: &'t [Node<'a>],
+    i: usize,
+    remaining: usize,
+}
+
+impl Arr<'_, '_> {
+    /// Number of elements.
+    pub(crate) fn len(&self) -> usize {
+        self.remaining
+    }
+}
+
+impl Iterator for Arr<'_, '_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let v = self.i;
+        self.i = next_index(self.nodes, v);
+        Some(v)
+    }
+}
+
+#[inline]
+fn next_index(nodes: &[Node<'_>], i: usize) -> usize {
+    match nodes.get(i) {
+        Some(Node::Object { count, .. } | Node::Array { count, .. }) => i + count + 1,
+        _ => i + 1,
+    }
+}
+
+fn type_name(n: Option<&Node<'_>>) -> &'static str {
+    match n {
+        Some(Node::String(_)) => "a string",
+        Some(Node::Object { .. }) => "an object",
+        Some(Node::Array { .. }) => "an array",
+        Some(Node::Static(StaticNode::Bool(_))) => "a boolean",
+        Some(Node::Static(StaticNode::Null)) | None => "null",
+        Some(Node::Static(_)) => "a number",
+    }
+}
+
+impl<'t, 'a> Cx<'t, 'a> {
+    pub(crate) fn new(tape: &'t Tape<'a>, buffers: &'t Buffers, bump: &'a Bump) -> Self {
+        Cx {
+            nodes: &tape.0,
+            structurals: buffers.structural_indexes(),
+            bump,
+            scratch: RefCell::new(String::new()),
+        }
+    }
+
+    /// Index of the root value.
+    pub(crate) fn root(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn node(&self, i: usize) -> Option<&Node<'a>> {
+        self.nodes.get(i)
+    }
+
+    /// Whether the value at `i` is `null`.
+    #[inline]
+    pub(crate) fn is_null(&self, i: usize) -> bool {
+        matches!(self.node(i), Some(Node::Static(StaticNode::Null)))
+    }
+
+    /// Builds a "wrong type" error for the value at `i`.
+    #[cold]
+    pub(crate) fn type_err(&self, i: usize, expected: &'static str, field: &str) -> Error {
+        let found = type_name(self.node(i));
+        Error::expected(
+            ErrorKind::Type,
+            expected,
+            found,
+            format!("expected {expected} for \"{field}\", found {found}"),
+        )
+        .at(self.offset_of(i))
+    }
+
+    /// Builds a "bad value" error for the value at `i`.
+    #[cold]
+    pub(crate) fn value_err(&self, i: usize, expected: &'static str, found: String, field: &str) -> Error {
+        let msg = format!("expected {expected} for \"{field}\", found {found}");
+        Error::expected(ErrorKind::Value, expected, found, msg).at(self.offset_of(i))
+    }
+
+    /// A string field: `Some` for a string, `None` for null, an error otherwise.
+    #[inline]
+    pub(crate) fn str(&self, i: usize, field: &str) -> Result<Option<&'a str>> {
+        match self.node(i) {
+            Some(Node::String(s)) => Ok(Some(*s)),
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "a string", field)),
+        }
+    }
+
+    /// Sets `*slot` from a string field (null leaves it unchanged, as Go does).
+    #[inline]
+    pub(crate) fn set_str(&self, i: usize, field: &str, slot: &mut &'a str) -> Result<()> {
+        if let Some(s) = self.str(i, field)? {
+            *slot = s;
+        }
+        Ok(())
+    }
+
+    /// An integer field (Go `int`/`int64`): rejects fractions and exponents.
+    pub(crate) fn int(&self, i: usize, field: &str) -> Result<Option<i64>> {
+        match self.node(i) {
+            Some(Node::Static(StaticNode::I64(v))) => Ok(Some(*v)),
+            Some(Node::Static(StaticNode::U64(v))) => match i64::try_from(*v) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.value_err(i, "an integer in the int64 range", v.to_string(), field)),
+            },
+            Some(Node::Static(StaticNode::F64(v))) => {
+                Err(self.value_err(i, "an integer", format!("the number {v}"), field))
+            }
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "an integer", field)),
+        }
+    }
+
+    /// Sets `*slot` from an integer field (null leaves it unchanged).
+    pub(crate) fn set_int(&self, i: usize, field: &str, slot: &mut i64) -> Result<()> {
+        if let Some(v) = self.int(i, field)? {
+            *slot = v;
+        }
+        Ok(())
+    }
+
+    /// A number field (Go `float64`).
+    pub(crate) fn float(&self, i: usize, field: &str) -> Result<Option<f64>> {
+        match self.node(i) {
+            Some(Node::Static(StaticNode::I64(v))) => Ok(Some(*v as f64)),
+            Some(Node::Static(StaticNode::U64(v))) => Ok(Some(*v as f64)),
+            Some(Node::Static(StaticNode::F64(v))) => Ok(Some(*v)),
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "a number", field)),
+        }
+    }
+
+    /// A boolean field.
+    pub(crate) fn bool(&self, i: usize, field: &str) -> Result<Option<bool>> {
+        match self.node(i) {
+            Some(Node::Static(StaticNode::Bool(b))) => Ok(Some(*b)),
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "a boolean", field)),
+        }
+    }
+
+    /// An object field: its entries, `None` for null, an error otherwise.
+    #[inline]
+    pub(crate) fn obj(&self, i: usize, field: &str) -> Result<Option<Obj<'t, 'a>>> {
+        match self.node(i) {
+            Some(Node::Object { len, .. }) => Ok(Some(Obj { nodes: self.nodes, i: i + 1, remaining: *len })),
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "an object", field)),
+        }
+    }
+
+    /// An array field: its elements, `None` for null, an error otherwise.
+    #[inline]
+    pub(crate) fn arr(&self, i: usize, field: &str) -> Result<Option<Arr<'t, 'a>>> {
+        match self.node(i) {
+            Some(Node::Array { len, .. }) => Ok(Some(Arr { nodes: self.nodes, i: i + 1, remaining: *len })),
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "an array", field)),
+        }
+    }
+
+    /// A list of strings (Go `[]string`): null clears it.
+    pub(crate) fn str_list(&self, i: usize, field: &str) -> Result<&'a [&'a str]> {
+        let Some(items) = self.arr(i, field)? else {
+            return Ok(&[]);
+        };
+        let out = self.bump.alloc_slice_fill_copy(items.len(), "");
+        for (slot, v) in out.iter_mut().zip(items) {
+            self.set_str(v, field, slot)?;
+        }
+        Ok(out)
+    }
+
+    /// A `time.Time` field: RFC 3339 string, null leaves the zero time.
+    pub(crate) fn time(&self, i: usize, field: &str) -> Result<Option<Timestamp>> {
+        match self.node(i) {
+            Some(Node::String(s)) => match Timestamp::parse_rfc3339(s) {
+                Some(t) => Ok(Some(t)),
+                None => {
+                    Err(self.value_err(i, "an RFC 3339 timestamp", format!("{:?}", truncate(s, 64)), field))
+                }
+            },
+            Some(Node::Static(StaticNode::Null)) => Ok(None),
+            _ => Err(self.type_err(i, "an RFC 3339 timestamp string", field)),
+        }
+    }
+
+    /// A string when the value is a string, otherwise its compact JSON text
+    /// (tool arguments accept both).
+    pub(crate) fn str_or_raw(&self, i: usize) -> RawJson<'a> {
+        match self.node(i) {
+            Some(Node::String(s)) => RawJson(s),
+            _ => self.raw(i),
+        }
+    }
+
+    /// The value at `i` as compact JSON text in the arena.
+    pub(crate) fn raw(&self, i: usize) -> RawJson<'a> {
+        let mut out = self.scratch.borrow_mut();
+        out.clear();
+        write_compact(self.nodes, i, &mut out);
+        RawJson(self.bump.alloc_str(&out))
+    }
+
+    /// Byte offset of the value at tape index `i` (error path only).
+    #[cold]
+    pub(crate) fn offset_of(&self, i: usize) -> usize {
+        structural_of(self.nodes, i).and_then(|s| self.structurals.get(s)).map_or(0, |&o| o as usize)
+    }
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+struct Frame {
+    is_obj: bool,
+    slots: usize,
+    pos: usize,
+}
+
+/// Index into the structural list of the first structural of tape node `target`.
+///
+/// Every node starts at one structural; objects add a `:` per value, a `,`
+/// between entries and a closing brace; arrays add commas and a bracket.
+fn structural_of(nodes: &[Node<'_>], target: usize) -> Option<usize> {
+    let mut s = 0usize;
+    let mut stack: Vec<Frame> = Vec::new();
+    for (j, node) in nodes.iter().enumerate().take(target + 1) {
+        if let Some(top) = stack.last_mut() {
+            // ':' before an object value, ',' before every later key or item.
+            if top.pos > 0 {
+                s += 1;
+            }
+            top.pos += 1;
+        }
+        if j == target {
+            return Some(s);
+        }
+        s += 1;
+        match node {
+            Node::Object { len, .. } if *len > 0 => {
+                stack.push(Frame { is_obj: true, slots: len * 2, pos: 0 });
+                continue;
+            }
+            Node::Array { len, .. } if *len > 0 => {
+                stack.push(Frame { is_obj: false, slots: *len, pos: 0 });
+                continue;
+            }
+            Node::Object { .. } | Node::Array { .. } => s += 1,
+            _ => {}
+        }
+        while stack.last().is_some_and(|f| f.pos == f.slots) {
+            stack.pop();
+            s += 1;
+        }
+    }
+    None
+}
+
+/// Writes the subtree at `i` as compact JSON (standard escaping).
+fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String) {
+    let end = next_index(nodes, i);
+    let mut stack: Vec<Frame> = Vec::new();
+    for node in nodes.get(i..end).unwrap_or(&[]) {
+        if let Some(top) = stack.last_mut() {
+            if top.is_obj {
+                if top.pos % 2 == 1 {
+                    out.push(':');
+                } else if top.pos > 0 {
+                    out.push(',');
+                }
+            } else if top.pos > 0 {
+                out.push(',');
+            }
+            top.pos += 1;
+        }
+        match node {
+            Node::String(s) => write_json_str(out, s),
+            Node::Static(StaticNode::Null) => out.push_str("null"),
+            Node::Static(StaticNode::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+            Node::Static(StaticNode::I64(v)) => {
+                let _ = write!(out, "{v}");
+            }
+            Node::Static(StaticNode::U64(v)) => {
+                let _ = write!(out, "{v}");
+            }
+            Node::Static(StaticNode::F64(v)) => go::write_f64(out, *v),
+            #[allow(unreachable_patterns)]
+            Node::Static(_) => out.push_str("null"),
+            Node::Object { len, .. } => {
+                out.push('{');
+                if *len > 0 {
+                    stack.push(Frame { is_obj: true, slots: len * 2, pos: 0 });
+                    continue;
+                }
+                out.push('}');
+            }
+            Node::Array { len, .. } => {
+                out.push('[');
+                if *len > 0 {
+                    stack.push(Frame { is_obj: false, slots: *len, pos: 0 });
+                    continue;
+                }
+                out.push(']');
+            }
+        }
+        while let Some(top) = stack.last() {
+            if top.pos != top.slots {
+                break;
+            }
+            out.push(if top.is_obj { '}' } else { ']' });
+            stack.pop();
+        }
+    }
+}
+
+/// Writes `s` as a JSON string with the minimal standard escaping.
+pub(crate) fn write_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_tape<R>(src: &str, f: impl FnOnce(&Cx<'_, '_>) -> R) -> R {
+        let mut buf = src.as_bytes().to_vec();
+        let len = buf.len();
+        buf.resize(len + simd_json::INPUT_PADDING, 0);
+        let mut buffers = Buffers::new(len);
+        let mut tape = Tape::null();
+        parse(&mut buf, len, &mut buffers, &mut tape).unwrap();
+        let bump = Bump::new();
+        let cx = Cx::new(&tape, &buffers, &bump);
+        f(&cx)
+    }
+
+    #[test]
+    fn offsets_map_through_structurals() {
+        let src = r#"{"a":1,"b":[2,3.5,{}],"c":"x\ny"}"#;
+        with_tape(src, |cx| {
+            let offs: Vec<usize> = (0..10).map(|i| cx.offset_of(i)).collect();
+            assert_eq!(offs, vec![0, 1, 5, 7, 11, 12, 14, 18, 22, 26]);
+        });
+    }
+
+    #[test]
+    fn compact_round_trip() {
+        let src = "{ \"a\" : [1, -2, 3.5, true, null, {}, [], \"x\\n\\u0001\"], \"b\": {\"c\": 1e300} }";
+        with_tape(src, |cx| {
+            assert_eq!(cx.raw(0).0, r#"{"a":[1,-2,3.5,true,null,{},[],"x\n\u0001"],"b":{"c":1e+300}}"#);
+        });
+    }
+
+    #[test]
+    fn keys_fold_ascii_case() {
+        assert!(key_is("Messages", "messages"));
+        assert!(key_is("RUNID", "RunID"));
+        assert!(!key_is("role_", "role"));
+    }
+}

@@ -1,0 +1,197 @@
+//! The zero-copy loading engine: one reusable set of buffers per thread.
+//!
+//! A [`Loader`] owns a padded input buffer, simd-json's scratch
+//! [`Buffers`](simd_json::Buffers) and tape, and a bump arena. Loading a file
+//! reads its bytes once into the input buffer, simd-json parses them in place
+//! (unescaped strings are written back inside the buffer, so they can be
+//! borrowed), and the adapter builds a [`Recording`] whose strings and slices
+//! borrow from the buffer and the arena. The next load resets everything and
+//! reuses the memory: after the first few files a load performs no heap
+//! allocation at all (see `tests/alloc.rs`).
+//!
+//! The recording borrows the loader, so it must be dropped before the next
+//! load; that is what keeps the memory bounded in corpus-wide runs.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use bumpalo::Bump;
+use simd_json::{Buffers, Tape};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::formats;
+use crate::json::{self, Cx, MAX_DEPTH};
+use crate::model::Recording;
+
+/// Bytes of padding simd-json needs after the document.
+const PADDING: usize = simd_json::INPUT_PADDING;
+
+/// Which parser to run on a file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Parser {
+    /// Session recording JSON (adapter-native shape).
+    Session,
+    /// Arena output JSON (run-result or turn-based shape).
+    ArenaOutput,
+}
+
+/// Configurable safety limits, checked before and while parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes (simd-json itself stops at 4 GiB).
+    pub max_file_size: u64,
+    /// Deepest JSON/YAML nesting accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_size: 1 << 30, max_depth: MAX_DEPTH }
+    }
+}
+
+/// Reusable buffers for loading recordings one after another.
+pub struct Loader {
+    buf: Vec<u8>,
+    buffers: Buffers,
+    tape: Tape<'static>,
+    bump: Bump,
+    limits: Limits,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader::new()
+    }
+}
+
+/// Where the original bytes can be found again if an error needs a position
+/// (the input buffer is modified by in-place parsing).
+#[derive(Clone, Copy)]
+enum Origin<'o> {
+    Bytes(&'o [u8]),
+    File(&'o Path),
+}
+
+impl Origin<'_> {
+    fn original(&self) -> Cow<'_, [u8]> {
+        match self {
+            Origin::Bytes(b) => Cow::Borrowed(b),
+            Origin::File(p) => Cow::Owned(std::fs::read(p).unwrap_or_default()),
+        }
+    }
+}
+
+impl Loader {
+    /// A loader with default [`Limits`].
+    pub fn new() -> Loader {
+        Loader::with_limits(Limits::default())
+    }
+
+    /// A loader with the given limits.
+    pub fn with_limits(limits: Limits) -> Loader {
+        Loader {
+            buf: Vec::new(),
+            buffers: Buffers::with_max_depth(4096, limits.max_depth),
+            tape: Tape(Vec::new()),
+            bump: Bump::new(),
+            limits,
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The arena recordings are allocated in (valid until the next load).
+    pub fn arena(&self) -> &Bump {
+        &self.bump
+    }
+
+    /// Resets the arena and returns it, for adapters that build a recording
+    /// themselves (the previous recording must be gone, which the borrow ensures).
+    pub fn reset_arena(&mut self) -> &Bump {
+        self.bump.reset();
+        &self.bump
+    }
+
+    /// Bytes currently reserved by the arena (for memory accounting).
+    pub fn arena_bytes(&self) -> usize {
+        self.bump.allocated_bytes()
+    }
+
+    /// Reads `path` and parses it with `parser`.
+    pub fn load_file(&mut self, path: &Path, parser: Parser) -> Result<Recording<'_>> {
+        self.read_file(path)?;
+        let len = self.buf.len() - PADDING;
+        self.parse_buffer(len, parser, Origin::File(path)).map_err(|e| e.with_path(path))
+    }
+
+    /// Parses `bytes` (copied once into the loader's padded buffer).
+    pub fn load_bytes(&mut self, bytes: &[u8], parser: Parser) -> Result<Recording<'_>> {
+        self.check_size(bytes.len() as u64)?;
+        self.buf.clear();
+        self.buf.reserve(bytes.len() + PADDING);
+        self.buf.extend_from_slice(bytes);
+        self.buf.resize(bytes.len() + PADDING, 0);
+        self.parse_buffer(bytes.len(), parser, Origin::Bytes(bytes))
+    }
+
+    fn check_size(&self, len: u64) -> Result<()> {
+        if len > self.limits.max_file_size || len >= u64::from(u32::MAX) {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("file is {len} bytes, over the limit of {} bytes", self.limits.max_file_size),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads a regular file into the padded buffer with one `read` loop.
+    fn read_file(&mut self, path: &Path) -> Result<()> {
+        // Check the type before opening: opening a FIFO would block.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+            return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
+        }
+        self.check_size(meta.len()).map_err(|e| e.with_path(path))?;
+        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        self.buf.clear();
+        self.buf.reserve(meta.len() as usize + PADDING + 1);
+        file.read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
+        // The file may have grown since the stat: check again.
+        self.check_size(self.buf.len() as u64).map_err(|e| e.with_path(path))?;
+        let len = self.buf.len();
+        self.buf.resize(len + PADDING, 0);
+        Ok(())
+    }
+
+    fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
+        self.bump.reset();
+        let Loader { buf, buffers, tape, bump, .. } = self;
+        // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
+        if buf[..len].starts_with(b"\xEF\xBB\xBF") {
+            buf[..3].fill(b' ');
+        }
+        let mut t: Tape<'_> = std::mem::replace(tape, Tape(Vec::new())).reset();
+        if let Err(e) = json::parse(&mut buf[..], len, buffers, &mut t) {
+            *tape = t.reset();
+            let original = origin.original();
+            return Err(json::syntax_error(&original, &e).locate(&original));
+        }
+        let result = {
+            let cx = Cx::new(&t, buffers, bump);
+            match parser {
+                Parser::Session => formats::session::decode(&cx),
+                Parser::ArenaOutput => formats::arena::decode(&cx),
+            }
+        };
+        *tape = t.reset();
+        result.map_err(|e| e.locate(&origin.original()))
+    }
+}

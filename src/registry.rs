@@ -1,0 +1,418 @@
+//! Adapters and their registry: the API of PromptKit's Go `adapters`
+//! package (`RecordingAdapter`, `Registry`, `EnumerateFiles`,
+//! `RecordingReference`), in Rust.
+//!
+//! A user adapter (say, one reading recordings from a database) implements
+//! [`RecordingAdapter`] with the owned [`RecordingAdapter::load`]; the
+//! registry routes to it exactly as to the built-ins. Built-in adapters also
+//! implement the zero-copy [`RecordingAdapter::load_into`], which the corpus
+//! engine uses; a user adapter gets a default that copies its owned result
+//! into the loader's arena.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::RwLock;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::loader::{Loader, Parser};
+use crate::model::{self, Extra, Format, RawJson, Recording};
+use crate::owned::{Message, RecordingMetadata};
+
+/// An opaque reference to one recording (PromptKit `RecordingReference`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordingReference {
+    /// Unique id; for files, the path.
+    pub id: String,
+    /// The source (path, glob pattern, query) that produced this reference.
+    pub source: String,
+    /// Format hint (`session`, `arena_output`, `transcript`, ...).
+    pub type_hint: String,
+    /// Adapter-specific metadata (the built-in adapters leave it empty).
+    pub metadata: BTreeMap<String, serde_json::Value>,
+}
+
+impl RecordingReference {
+    /// A reference to a file with a hint.
+    pub fn file(path: impl Into<String>, type_hint: impl Into<String>) -> Self {
+        let id = path.into();
+        RecordingReference { source: id.clone(), id, type_hint: type_hint.into(), metadata: BTreeMap::new() }
+    }
+}
+
+/// Converts saved conversations from some format into messages
+/// (PromptKit `RecordingAdapter`).
+pub trait RecordingAdapter: Send + Sync {
+    /// A short name for reports (`session`, `arena_output`, ...).
+    fn name(&self) -> &str;
+
+    /// Whether this adapter supports the source (path, glob, query) with the
+    /// optional type hint (empty for none).
+    fn can_handle(&self, source: &str, type_hint: &str) -> bool;
+
+    /// Expands a source into individual references (a glob into files).
+    fn enumerate(&self, source: &str) -> Result<Vec<RecordingReference>>;
+
+    /// Loads a recording as owned data.
+    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)>;
+
+    /// Loads a recording into `loader`'s buffers, borrowing from them.
+    ///
+    /// The default calls [`load`](Self::load) and copies the result into the
+    /// loader's arena; the built-in adapters parse straight into it.
+    fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
+        let (messages, metadata) = self.load(reference)?;
+        Ok(copy_into_arena(loader.reset_arena(), &messages, &metadata))
+    }
+}
+
+/// Copies owned data into an arena as a borrowed recording.
+fn copy_into_arena<'l>(
+    bump: &'l bumpalo::Bump,
+    messages: &[Message],
+    md: &RecordingMetadata,
+) -> Recording<'l> {
+    let s = |x: &str| &*bump.alloc_str(x);
+    // Lend each owned message, then re-home every string in the arena.
+    let msgs =
+        bump.alloc_slice_fill_iter(messages.iter().map(|m| deep_copy_message(&m.as_borrowed(bump), bump)));
+    let metadata = model::Metadata {
+        judge_targets: bump.alloc_slice_fill_iter(md.judge_targets.iter().map(|(k, p)| {
+            (s(k), model::ProviderSpecRef { kind: s(&p.kind), model: s(&p.model), id: s(&p.id) })
+        })),
+        provider_info: bump.alloc_slice_fill_iter(md.provider_info.iter().map(|(k, v)| {
+            (
+                s(k),
+                match v {
+                    serde_json::Value::String(x) => s(x),
+                    other => s(&other.to_string()),
+                },
+            )
+        })),
+        tags: bump.alloc_slice_fill_iter(md.tags.iter().map(|t| s(t))),
+        timestamps: bump.alloc_slice_copy(&md.timestamps),
+        session_id: s(&md.session_id),
+        duration_ns: i64::try_from(md.duration.as_nanos()).unwrap_or(i64::MAX),
+        extras: bump.alloc_slice_fill_iter(md.extras.iter().map(|(k, v)| {
+            (
+                s(k),
+                match v {
+                    serde_json::Value::String(x) => Extra::Str(s(x)),
+                    other => Extra::Json(RawJson(s(&other.to_string()))),
+                },
+            )
+        })),
+        workflow_transitions: bump.alloc_slice_fill_iter(md.workflow_transitions.iter().map(|w| {
+            model::WorkflowTransition {
+                from: s(&w.from),
+                to: s(&w.to),
+                event: s(&w.event),
+                prompt_task: s(&w.prompt_task),
+                message_index: w.message_index,
+            }
+        })),
+    };
+    Recording { format: Format::Custom, messages: msgs, metadata, warnings: &[] }
+}
+
+fn deep_copy_message<'l>(m: &model::Message<'_>, bump: &'l bumpalo::Bump) -> model::Message<'l> {
+    let s = |x: &str| &*bump.alloc_str(x);
+    let os = |x: Option<&str>| x.map(|v| &*bump.alloc_str(v));
+    let raw = |x: Option<RawJson<'_>>| x.map(|r| RawJson(bump.alloc_str(r.0)));
+    let parts = |ps: &[model::Part<'_>]| -> &'l [model::Part<'l>] {
+        bump.alloc_slice_fill_iter(ps.iter().map(|p| model::Part {
+            kind: s(p.kind),
+            text: os(p.text),
+            media: p.media.map(|m| {
+                &*bump.alloc(model::Media {
+                    data: os(m.data),
+                    file_path: os(m.file_path),
+                    url: os(m.url),
+                    storage_reference: os(m.storage_reference),
+                    mime_type: s(m.mime_type),
+                    format: os(m.format),
+                    detail: os(m.detail),
+                    caption: os(m.caption),
+                    policy_name: os(m.policy_name),
+                    size_kb: m.size_kb,
+                    duration: m.duration,
+                    bit_rate: m.bit_rate,
+                    channels: m.channels,
+                    width: m.width,
+                    height: m.height,
+                    fps: m.fps,
+                })
+            }),
+        }))
+    };
+    model::Message {
+        role: s(m.role),
+        content: s(m.content),
+        parts: parts(m.parts),
+        tool_calls: bump.alloc_slice_fill_iter(m.tool_calls.iter().map(|c| model::ToolCall {
+            id: s(c.id),
+            name: s(c.name),
+            args: RawJson(s(c.args.0)),
+            provider_metadata: raw(c.provider_metadata),
+        })),
+        tool_result: m.tool_result.map(|r| {
+            &*bump.alloc(model::ToolResult {
+                id: s(r.id),
+                name: s(r.name),
+                parts: parts(r.parts),
+                error: s(r.error),
+                error_type: s(r.error_type),
+                latency_ms: r.latency_ms,
+            })
+        }),
+        timestamp: m.timestamp,
+        latency_ms: m.latency_ms,
+        cost_info: raw(m.cost_info),
+        finish_reason: s(m.finish_reason),
+        meta: raw(m.meta),
+        reasoning: raw(m.reasoning),
+        validations: raw(m.validations),
+    }
+}
+
+/// Converts a borrowed recording into the owned Go-shaped result.
+pub fn to_owned(rec: &Recording<'_>) -> (Vec<Message>, RecordingMetadata) {
+    (
+        rec.messages.iter().map(Message::from_borrowed).collect(),
+        RecordingMetadata::from_borrowed(&rec.metadata),
+    )
+}
+
+/// Whether `hint` (trimmed, case-insensitive) is one of `hints`. An empty hint never matches.
+pub fn matches_type_hint(hint: &str, hints: &[&str]) -> bool {
+    let h = hint.trim();
+    if h.is_empty() {
+        return false;
+    }
+    let h = h.to_lowercase();
+    hints.iter().any(|x| x.to_lowercase() == h)
+}
+
+/// Whether `source` (lowercased) ends with one of `suffixes` (lowercased).
+pub fn has_extension(source: &str, suffixes: &[&str]) -> bool {
+    let s = source.to_lowercase();
+    suffixes.iter().any(|x| s.ends_with(&x.to_lowercase()))
+}
+
+/// A built-in file adapter: its hints, suffixes and parser.
+#[derive(Debug, Clone, Copy)]
+pub struct FileAdapter {
+    name: &'static str,
+    hints: &'static [&'static str],
+    suffixes: &'static [&'static str],
+    parser: Parser,
+}
+
+/// The session recording adapter (`*.recording.json`; hints `session`, `recording`, `session_recording`).
+pub const SESSION: FileAdapter = FileAdapter {
+    name: "session",
+    hints: &["session", "recording", "session_recording"],
+    suffixes: &[".recording.json"],
+    parser: Parser::Session,
+};
+
+/// The Arena output adapter (`*.arena-output.json`, `*.arena.json`; hints `arena`, `arena_output`, `scenario_output`).
+pub const ARENA_OUTPUT: FileAdapter = FileAdapter {
+    name: "arena_output",
+    hints: &["arena", "arena_output", "scenario_output"],
+    suffixes: &[".arena-output.json", ".arena.json"],
+    parser: Parser::ArenaOutput,
+};
+
+impl FileAdapter {
+    /// The hints this adapter accepts.
+    pub fn hints(&self) -> &'static [&'static str] {
+        self.hints
+    }
+
+    /// The file suffixes this adapter claims.
+    pub fn suffixes(&self) -> &'static [&'static str] {
+        self.suffixes
+    }
+
+    /// The hint stamped on enumerated references.
+    pub fn canonical_hint(&self) -> &'static str {
+        self.name
+    }
+
+    /// The parser for this adapter's files.
+    pub fn parser(&self) -> Parser {
+        self.parser
+    }
+}
+
+impl RecordingAdapter for FileAdapter {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn can_handle(&self, source: &str, type_hint: &str) -> bool {
+        matches_type_hint(type_hint, self.hints) || has_extension(source, self.suffixes)
+    }
+
+    fn enumerate(&self, source: &str) -> Result<Vec<RecordingReference>> {
+        enumerate_files(source, self.name)
+    }
+
+    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)> {
+        let mut loader = Loader::new();
+        let rec = self.load_into(reference, &mut loader)?;
+        Ok(to_owned(&rec))
+    }
+
+    fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
+        loader.load_file(Path::new(&reference.id), self.parser)
+    }
+}
+
+/// Whether `source` is a glob pattern (contains `*`, `?` or `[`).
+pub fn is_glob_pattern(source: &str) -> bool {
+    source.contains(['*', '?', '['])
+}
+
+/// Expands a source into file references (PromptKit `EnumerateFiles`).
+///
+/// A literal path gives one reference without checking that it exists (a
+/// missing file is reported by the load). A glob is expanded with the `glob`
+/// crate: `**` is recursive, only files are returned (never directories),
+/// hidden files match, results are sorted; no match is an error.
+pub fn enumerate_files(source: &str, type_hint: &str) -> Result<Vec<RecordingReference>> {
+    if !is_glob_pattern(source) {
+        return Ok(vec![RecordingReference {
+            id: source.to_owned(),
+            source: source.to_owned(),
+            type_hint: type_hint.to_owned(),
+            metadata: BTreeMap::new(),
+        }]);
+    }
+    let opts = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    let paths = glob::glob_with(source, opts)
+        .map_err(|e| Error::new(ErrorKind::Glob, format!("invalid glob pattern: {source}: {e}")))?;
+    let mut refs: Vec<RecordingReference> = Vec::new();
+    for entry in paths {
+        let Ok(p) = entry else { continue };
+        if !p.is_file() {
+            continue;
+        }
+        let id = p.to_string_lossy().into_owned();
+        refs.push(RecordingReference {
+            id,
+            source: source.to_owned(),
+            type_hint: type_hint.to_owned(),
+            metadata: BTreeMap::new(),
+        });
+    }
+    if refs.is_empty() {
+        return Err(Error::new(ErrorKind::NoMatch, format!("no files matched glob pattern: {source}")));
+    }
+    refs.sort_by(|a, b| a.id.cmp(&b.id));
+    refs.dedup_by(|a, b| a.id == b.id);
+    Ok(refs)
+}
+
+/// The extension the reference names in "no adapter" errors: everything from
+/// the last `.` of the last path element (empty when there is none).
+fn ext_of(source: &str) -> &str {
+    let base = source.rsplit('/').next().unwrap_or(source);
+    base.rfind('.').map_or("", |i| &base[i..])
+}
+
+/// An ordered set of adapters (PromptKit `Registry`).
+pub struct Registry {
+    adapters: RwLock<Vec<std::sync::Arc<dyn RecordingAdapter>>>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+impl Registry {
+    /// A registry with the built-in adapters, in order: session, Arena output.
+    pub fn new() -> Registry {
+        let r = Registry::new_empty();
+        r.register(SESSION);
+        r.register(ARENA_OUTPUT);
+        r
+    }
+
+    /// A registry with no adapters.
+    pub fn new_empty() -> Registry {
+        Registry { adapters: RwLock::new(Vec::new()) }
+    }
+
+    /// Appends an adapter; adapters are tried in registration order.
+    pub fn register(&self, adapter: impl RecordingAdapter + 'static) {
+        self.adapters.write().unwrap_or_else(|e| e.into_inner()).push(std::sync::Arc::new(adapter));
+    }
+
+    /// Number of registered adapters.
+    pub fn len(&self) -> usize {
+        self.adapters.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether no adapter is registered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The adapter for `path` and `type_hint`, or `None`.
+    ///
+    /// An explicit hint is authoritative: the first adapter that accepts the
+    /// hint by itself wins, before any suffix is looked at (the reference let
+    /// an earlier adapter's suffix override a later adapter's hint). A hint no
+    /// adapter knows falls back to suffix routing, as in the reference.
+    pub fn find_adapter(&self, path: &str, type_hint: &str) -> Option<std::sync::Arc<dyn RecordingAdapter>> {
+        let adapters = self.adapters.read().unwrap_or_else(|e| e.into_inner());
+        if !type_hint.trim().is_empty() {
+            if let Some(a) = adapters.iter().find(|a| a.can_handle("", type_hint)) {
+                return Some(a.clone());
+            }
+        }
+        adapters.iter().find(|a| a.can_handle(path, type_hint)).cloned()
+    }
+
+    fn route(
+        &self,
+        source: &str,
+        type_hint: &str,
+        what: &str,
+    ) -> Result<std::sync::Arc<dyn RecordingAdapter>> {
+        self.find_adapter(source, type_hint).ok_or_else(|| {
+            let msg = if type_hint.is_empty() {
+                format!("no adapter found for file extension '{}' ({what}: {source})", ext_of(source))
+            } else {
+                format!("no adapter found for type hint '{type_hint}' ({what}: {source})")
+            };
+            Error::new(ErrorKind::NoAdapter, msg)
+        })
+    }
+
+    /// Expands a source with the adapter that handles it.
+    pub fn enumerate(&self, source: &str, type_hint: &str) -> Result<Vec<RecordingReference>> {
+        self.route(source, type_hint, "source")?.enumerate(source)
+    }
+
+    /// Loads a reference as owned data (the Go signature).
+    pub fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)> {
+        self.route(&reference.id, &reference.type_hint, "ref")?.load(reference)
+    }
+
+    /// Loads a reference into `loader`, borrowing from it (the zero-copy path).
+    pub fn load_into<'l>(
+        &self,
+        reference: &RecordingReference,
+        loader: &'l mut Loader,
+    ) -> Result<Recording<'l>> {
+        self.route(&reference.id, &reference.type_hint, "ref")?.load_into(reference, loader)
+    }
+}
