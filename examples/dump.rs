@@ -1,5 +1,5 @@
 //! Prints each file's messages and metadata as PromptKit JSON.
-use arena_recordings::{promptkit, RecordingReference, Loader, Registry};
+use arena_recordings::{promptkit, Loader, RecordingReference, Registry};
 
 fn main() {
     let registry = Registry::new();

@@ -71,13 +71,13 @@ impl Default for Loader {
 /// Where the original bytes can be found again if an error needs a position
 /// (the input buffer is modified by in-place parsing).
 #[derive(Clone, Copy)]
-enum Origin<'o> {
+pub(crate) enum Origin<'o> {
     Bytes(&'o [u8]),
     File(&'o Path),
 }
 
 impl Origin<'_> {
-    fn original(&self) -> Cow<'_, [u8]> {
+    pub(crate) fn original(&self) -> Cow<'_, [u8]> {
         match self {
             Origin::Bytes(b) => Cow::Borrowed(b),
             Origin::File(p) => Cow::Owned(std::fs::read(p).unwrap_or_default()),
@@ -173,25 +173,54 @@ impl Loader {
 
     fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
         self.bump.reset();
-        let Loader { buf, buffers, tape, bump, .. } = self;
+        let Loader { buf, buffers, tape, bump, limits } = self;
+        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, limits: *limits, origin };
+        let result = match parser {
+            Parser::Session => input.json_document(formats::session::decode),
+            Parser::ArenaOutput => input.json_document(formats::arena::decode),
+        };
+        result.map_err(|e| e.locate(&origin.original()))
+    }
+}
+
+/// One file's bytes and the loader's scratch memory, lent to a format's parser.
+pub(crate) struct Input<'l, 'o> {
+    /// The file's bytes, followed by [`PADDING`] bytes of padding.
+    pub(crate) buf: &'l mut [u8],
+    /// Length of the file's bytes.
+    pub(crate) len: usize,
+    /// simd-json's scratch buffers.
+    pub(crate) buffers: &'l mut Buffers,
+    /// simd-json's tape allocation, kept across loads.
+    pub(crate) tape: &'l mut Tape<'static>,
+    /// The arena the recording is built in.
+    pub(crate) bump: &'l Bump,
+    /// Limits in force.
+    #[allow(dead_code)]
+    pub(crate) limits: Limits,
+    /// Where to find the original bytes again (for error positions).
+    pub(crate) origin: Origin<'o>,
+}
+
+impl<'l> Input<'l, '_> {
+    /// Parses the whole buffer as one JSON document in place and decodes it.
+    pub(crate) fn json_document(
+        self,
+        decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
+    ) -> Result<Recording<'l>> {
+        let Input { buf, len, buffers, tape, bump, origin, .. } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
         }
-        let mut t: Tape<'_> = std::mem::replace(tape, Tape(Vec::new())).reset();
-        if let Err(e) = json::parse(&mut buf[..], len, buffers, &mut t) {
+        let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
+        if let Err(e) = json::parse(buf, len, buffers, &mut t) {
             *tape = t.reset();
             let original = origin.original();
-            return Err(json::syntax_error(&original, &e).locate(&original));
+            return Err(json::syntax_error(&original, &e));
         }
-        let result = {
-            let cx = Cx::new(&t, buffers, bump);
-            match parser {
-                Parser::Session => formats::session::decode(&cx),
-                Parser::ArenaOutput => formats::arena::decode(&cx),
-            }
-        };
+        let result = decode(&Cx::new(&t, buffers, bump));
         *tape = t.reset();
-        result.map_err(|e| e.locate(&origin.original()))
+        result
     }
 }
