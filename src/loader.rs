@@ -22,7 +22,7 @@ use simd_json::{Buffers, Tape};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats;
-use crate::json::{self, Cx, MAX_DEPTH};
+use crate::json::{self, Cx, Scratch, MAX_DEPTH};
 use crate::model::Recording;
 
 /// Bytes of padding simd-json needs after the document.
@@ -59,6 +59,7 @@ pub struct Loader {
     buffers: Buffers,
     tape: Tape<'static>,
     bump: Bump,
+    scratch: Scratch,
     limits: Limits,
 }
 
@@ -98,6 +99,7 @@ impl Loader {
             buffers: Buffers::with_max_depth(4096, limits.max_depth),
             tape: Tape(Vec::new()),
             bump: Bump::new(),
+            scratch: Scratch::default(),
             limits,
         }
     }
@@ -115,7 +117,7 @@ impl Loader {
     /// Resets the arena and returns it, for adapters that build a recording
     /// themselves (the previous recording must be gone, which the borrow ensures).
     pub fn reset_arena(&mut self) -> &Bump {
-        self.bump.reset();
+        self.recycle_arena();
         &self.bump
     }
 
@@ -171,10 +173,21 @@ impl Loader {
         Ok(())
     }
 
-    fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
+    /// Resets the arena for the next recording. When the last recording
+    /// needed more than one chunk, the arena is replaced by one chunk of that
+    /// size, so a steady stream of similar files stops allocating.
+    fn recycle_arena(&mut self) {
+        let used = self.bump.allocated_bytes();
         self.bump.reset();
-        let Loader { buf, buffers, tape, bump, limits } = self;
-        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, limits: *limits, origin };
+        if self.bump.chunk_capacity() < used {
+            self.bump = Bump::with_capacity(used);
+        }
+    }
+
+    fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
+        self.recycle_arena();
+        let Loader { buf, buffers, tape, bump, scratch, limits } = self;
+        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
         let result = match parser {
             Parser::Session => input.json_document(formats::session::decode),
             Parser::ArenaOutput => input.json_document(formats::arena::decode),
@@ -195,6 +208,8 @@ pub(crate) struct Input<'l, 'o> {
     pub(crate) tape: &'l mut Tape<'static>,
     /// The arena the recording is built in.
     pub(crate) bump: &'l Bump,
+    /// Reusable memory for the decoder.
+    pub(crate) scratch: &'l mut Scratch,
     /// Limits in force.
     #[allow(dead_code)]
     pub(crate) limits: Limits,
@@ -208,7 +223,7 @@ impl<'l> Input<'l, '_> {
         self,
         decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
     ) -> Result<Recording<'l>> {
-        let Input { buf, len, buffers, tape, bump, origin, .. } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, .. } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
@@ -219,7 +234,9 @@ impl<'l> Input<'l, '_> {
             let original = origin.original();
             return Err(json::syntax_error(&original, &e));
         }
-        let result = decode(&Cx::new(&t, buffers, bump));
+        let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
+        let result = decode(&cx);
+        *scratch = cx.into_scratch();
         *tape = t.reset();
         result
     }

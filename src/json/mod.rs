@@ -100,7 +100,15 @@ pub(crate) struct Cx<'t, 'a> {
     nodes: &'t [Node<'a>],
     structurals: &'t [u32],
     pub(crate) bump: &'a Bump,
-    scratch: RefCell<String>,
+    scratch: RefCell<Scratch>,
+}
+
+/// Reusable memory for building raw JSON text; kept by the loader across
+/// files so that steady-state loads allocate nothing outside the arena.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    text: String,
+    frames: Vec<Frame>,
 }
 
 /// ASCII case-insensitive key match, as Go's decoder does for struct fields.
@@ -189,13 +197,13 @@ fn type_name(n: Option<&Node<'_>>) -> &'static str {
 }
 
 impl<'t, 'a> Cx<'t, 'a> {
-    pub(crate) fn new(tape: &'t Tape<'a>, buffers: &'t Buffers, bump: &'a Bump) -> Self {
-        Cx {
-            nodes: &tape.0,
-            structurals: buffers.structural_indexes(),
-            bump,
-            scratch: RefCell::new(String::new()),
-        }
+    pub(crate) fn new(tape: &'t Tape<'a>, buffers: &'t Buffers, bump: &'a Bump, scratch: Scratch) -> Self {
+        Cx { nodes: &tape.0, structurals: buffers.structural_indexes(), bump, scratch: RefCell::new(scratch) }
+    }
+
+    /// Gives the scratch memory back for the next document.
+    pub(crate) fn into_scratch(self) -> Scratch {
+        self.scratch.into_inner()
     }
 
     /// Index of the root value.
@@ -354,10 +362,12 @@ impl<'t, 'a> Cx<'t, 'a> {
 
     /// The value at `i` as compact JSON text in the arena.
     pub(crate) fn raw(&self, i: usize) -> RawJson<'a> {
-        let mut out = self.scratch.borrow_mut();
-        out.clear();
-        write_compact(self.nodes, i, &mut out);
-        RawJson(self.bump.alloc_str(&out))
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { text, frames } = &mut *scratch;
+        text.clear();
+        frames.clear();
+        write_compact(self.nodes, i, text, frames);
+        RawJson(self.bump.alloc_str(text))
     }
 
     /// Byte offset of the value at tape index `i` (error path only).
@@ -424,9 +434,8 @@ fn structural_of(nodes: &[Node<'_>], target: usize) -> Option<usize> {
 }
 
 /// Writes the subtree at `i` as compact JSON (standard escaping).
-fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String) {
+fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec<Frame>) {
     let end = next_index(nodes, i);
-    let mut stack: Vec<Frame> = Vec::new();
     for node in nodes.get(i..end).unwrap_or(&[]) {
         if let Some(top) = stack.last_mut() {
             if top.is_obj {
@@ -519,7 +528,7 @@ mod tests {
         let mut tape = Tape::null();
         parse(&mut buf, len, &mut buffers, &mut tape).unwrap();
         let bump = Bump::new();
-        let cx = Cx::new(&tape, &buffers, &bump);
+        let cx = Cx::new(&tape, &buffers, &bump, Scratch::default());
         f(&cx)
     }
 
