@@ -144,6 +144,21 @@ impl Error {
         self
     }
 
+    /// Moves a recorded offset by `base` bytes (for errors found in one line
+    /// of a JSON Lines file, whose offsets are relative to the line).
+    pub(crate) fn shift(mut self, base: usize) -> Error {
+        if let Some(off) = self.0.offset.as_mut() {
+            *off += base;
+        }
+        self
+    }
+
+    /// Prefixes the message with `context` (`"<context>: <message>"`).
+    pub(crate) fn context(mut self, context: impl fmt::Display) -> Error {
+        self.0.message = Cow::Owned(format!("{context}: {}", self.0.message));
+        self
+    }
+
     /// Attaches the file the error belongs to (kept if one is already set).
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Error {
         if self.0.path.is_none() {

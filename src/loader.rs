@@ -32,10 +32,16 @@ const PADDING: usize = simd_json::INPUT_PADDING;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Parser {
-    /// Session recording JSON (adapter-native shape).
+    /// Session recording: the adapter-native JSON shape or any shape
+    /// PromptKit's recorder writes (event-store JSONL, JSON export, JSONL
+    /// export), decided from the content.
     Session,
     /// Arena output JSON (run-result or turn-based shape).
     ArenaOutput,
+    /// Detect the format from the content (hint `generic`, `.json` files no
+    /// suffix claims): JSON Lines and `events`/`metadata` documents are
+    /// session recordings, `RunID`/`Messages`/`turns` documents Arena output.
+    Auto,
 }
 
 /// Configurable safety limits, checked before and while parsing.
@@ -189,8 +195,9 @@ impl Loader {
         let Loader { buf, buffers, tape, bump, scratch, limits } = self;
         let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
         let result = match parser {
-            Parser::Session => input.json_document(formats::session::decode),
+            Parser::Session => formats::session::load(input),
             Parser::ArenaOutput => input.json_document(formats::arena::decode),
+            Parser::Auto => formats::detect::load(input),
         };
         result.map_err(|e| e.locate(&origin.original()))
     }

@@ -70,6 +70,10 @@ pub struct Recording<'a> {
     /// Things that loaded but deserve attention (no recognised keys, a second
     /// YAML document, skipped events...). Empty for a clean file.
     pub warnings: &'a [&'a str],
+    /// Events that were read but are not messages (`tool.call.started`,
+    /// `audio.input`, ...), counted by event type and sorted by type. Empty
+    /// for formats without events.
+    pub skipped_events: &'a [(&'a str, u32)],
 }
 
 /// A conversation message (PromptKit `types.Message`).

@@ -111,7 +111,7 @@ fn copy_into_arena<'l>(
             }
         })),
     };
-    Recording { format: Format::Custom, messages: msgs, metadata, warnings: &[] }
+    Recording { format: Format::Custom, messages: msgs, metadata, warnings: &[], skipped_events: &[] }
 }
 
 fn deep_copy_message<'l>(m: &model::Message<'_>, bump: &'l bumpalo::Bump) -> model::Message<'l> {
@@ -207,11 +207,13 @@ pub struct FileAdapter {
     parser: Parser,
 }
 
-/// The session recording adapter (`*.recording.json`; hints `session`, `recording`, `session_recording`).
+/// The session recording adapter (`*.recording.json`, `*.jsonl`; hints
+/// `session`, `recording`, `session_recording`). It reads the adapter-native
+/// shape and every shape PromptKit's recorder writes.
 pub const SESSION: FileAdapter = FileAdapter {
     name: "session",
     hints: &["session", "recording", "session_recording"],
-    suffixes: &[".recording.json"],
+    suffixes: &[".recording.json", ".jsonl"],
     parser: Parser::Session,
 };
 
@@ -222,6 +224,13 @@ pub const ARENA_OUTPUT: FileAdapter = FileAdapter {
     suffixes: &[".arena-output.json", ".arena.json"],
     parser: Parser::ArenaOutput,
 };
+
+/// The content-sniffing adapter (hint `generic`; any `*.json` that an earlier
+/// adapter's suffix does not claim, such as `promptarena run`'s
+/// `<RunID>.json`). It detects the format from the file's content; register
+/// it after the adapters whose suffixes it would otherwise shadow.
+pub const GENERIC: FileAdapter =
+    FileAdapter { name: "generic", hints: &["generic"], suffixes: &[".json"], parser: Parser::Auto };
 
 impl FileAdapter {
     /// The hints this adapter accepts.
@@ -337,11 +346,14 @@ impl Default for Registry {
 }
 
 impl Registry {
-    /// A registry with the built-in adapters, in order: session, Arena output.
+    /// A registry with the built-in adapters, in order: session, Arena
+    /// output, then the content-sniffing [`GENERIC`] adapter, last so that
+    /// its `.json` suffix only takes files no other suffix claims.
     pub fn new() -> Registry {
         let r = Registry::new_empty();
         r.register(SESSION);
         r.register(ARENA_OUTPUT);
+        r.register(GENERIC);
         r
     }
 

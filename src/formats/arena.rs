@@ -147,7 +147,7 @@ fn decode_run<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
         extras: sorted_extras(extras),
         ..Metadata::default()
     };
-    Ok(Recording { format: Format::ArenaRun, messages, metadata, warnings: &[] })
+    Ok(Recording { format: Format::ArenaRun, messages, metadata, warnings: &[], skipped_events: &[] })
 }
 
 /// The turn-based shape (`ArenaOutputFile`).
@@ -205,7 +205,7 @@ fn decode_turns<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
         extras,
         ..Metadata::default()
     };
-    Ok(Recording { format: Format::ArenaTurns, messages, metadata, warnings: &[] })
+    Ok(Recording { format: Format::ArenaTurns, messages, metadata, warnings: &[], skipped_events: &[] })
 }
 
 struct Turn<'a> {

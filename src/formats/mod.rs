@@ -7,7 +7,9 @@
 
 pub mod arena;
 pub mod convert;
+pub(crate) mod detect;
 pub(crate) mod message;
+pub mod recorder;
 pub mod session;
 
 use bumpalo::Bump;

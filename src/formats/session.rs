@@ -1,19 +1,45 @@
-//! Session recordings in the adapter-native shape (FORMATS.md A1, C1):
-//! `{"metadata": {...}, "events": [{"type": "message", "timestamp", "message"}]}`.
+//! Session recordings: the adapter-native shape (FORMATS.md A1, C1),
+//! `{"metadata": {...}, "events": [{"type": "message", "timestamp", "message"}]}`,
+//! and the dispatch to the shapes PromptKit's recorder writes
+//! ([`recorder`](crate::formats::recorder): event-store JSONL, JSON export,
+//! JSONL export), decided per file from its content.
 
 use crate::error::Result;
 use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedPart};
+use crate::formats::recorder::{self, DocShape, Skipped};
 use crate::formats::{provider_pair, warn_no_keys};
 use crate::json::{key_is, Cx};
+use crate::loader::Input;
 use crate::model::{Format, Message, Metadata, Part, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
 
-/// Decodes a session recording document.
+/// Reads a session recording of any shape: JSON Lines are streamed line by
+/// line, anything else is parsed as one JSON document.
+pub(crate) fn load<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
+    if recorder::looks_like_jsonl(&input.buf[..input.len]) {
+        recorder::load_jsonl(input)
+    } else {
+        input.json_document(decode)
+    }
+}
+
+/// Decodes a session recording document of any shape.
 pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
     let root = cx.root();
-    let Some(obj) = cx.obj(root, "the session recording")? else {
-        return Ok(Recording { format: Format::Session, ..Recording::default() });
-    };
+    if cx.obj(root, "the session recording")?.is_none() {
+        let warnings = warn_no_keys(cx.bump, "metadata, events");
+        return Ok(Recording { format: Format::Session, warnings, ..Recording::default() });
+    }
+    match recorder::shape_of(cx, root) {
+        DocShape::Export => recorder::decode_export(cx, root),
+        DocShape::Line => recorder::decode_line_document(cx),
+        DocShape::Native => decode_native(cx, root),
+    }
+}
+
+/// Decodes the adapter-native shape.
+fn decode_native<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
+    let obj = cx.obj(root, "the session recording")?.into_iter().flatten();
     let bump = cx.bump;
     let mut session_id = "";
     let mut provider_id = "";
@@ -21,6 +47,7 @@ pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
     let mut tags: &'a [&'a str] = &[];
     let mut messages: &'a [Message<'a>] = &[];
     let mut timestamps: &'a [Timestamp] = &[];
+    let mut skipped = Skipped::new(bump);
     let mut recognised = false;
     for (k, v) in obj {
         if key_is(k, "metadata") {
@@ -39,7 +66,7 @@ pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
             }
         } else if key_is(k, "events") {
             recognised = true;
-            (messages, timestamps) = decode_events(cx, v)?;
+            (messages, timestamps) = decode_events(cx, v, &mut skipped)?;
         }
     }
     let provider_info = if provider_id.is_empty() && model.is_empty() {
@@ -55,13 +82,20 @@ pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
         duration_ns: span_nanos(timestamps.iter().copied()),
         ..Metadata::default()
     };
-    let warnings = if recognised { &[][..] } else { warn_no_keys(bump, "metadata, events") };
-    Ok(Recording { format: Format::Session, messages, metadata, warnings })
+    let (skipped_events, skipped_warning) = skipped.finish(bump);
+    let warnings = if !recognised {
+        warn_no_keys(bump, "metadata, events")
+    } else if let Some(w) = skipped_warning {
+        &*bump.alloc_slice_copy(&[w])
+    } else {
+        &[]
+    };
+    Ok(Recording { format: Format::Session, messages, metadata, warnings, skipped_events })
 }
 
 type Events<'a> = (&'a [Message<'a>], &'a [Timestamp]);
 
-fn decode_events<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<Events<'a>> {
+fn decode_events<'a>(cx: &Cx<'_, 'a>, i: usize, skipped: &mut Skipped<'a>) -> Result<Events<'a>> {
     let Some(items) = cx.arr(i, "events")? else {
         return Ok((&[], &[]));
     };
@@ -90,6 +124,8 @@ fn decode_events<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<Events<'a>> {
             messages[count] = msg.into_message(ts, cx.bump);
             times[count] = ts;
             count += 1;
+        } else {
+            skipped.add(kind);
         }
     }
     Ok((&messages[..count], &times[..count]))
