@@ -1,7 +1,7 @@
 //! Session recordings: the adapter-native shape (FORMATS.md A1, C1),
 //! `{"metadata": {...}, "events": [{"type": "message", "timestamp", "message"}]}`,
 //! and the dispatch to the shapes PromptKit's recorder writes
-//! ([`recorder`](crate::formats::recorder): event-store JSONL, JSON export,
+//! ([`recorder`]: event-store JSONL, JSON export,
 //! JSONL export), decided per file from its content.
 
 use crate::error::Result;
