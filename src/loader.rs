@@ -1,7 +1,7 @@
 //! The zero-copy loading engine: one reusable set of buffers per thread.
 //!
 //! A [`Loader`] owns a padded input buffer, simd-json's scratch
-//! [`Buffers`](simd_json::Buffers) and tape, and a bump arena. Loading a file
+//! [`simd_json::Buffers`] and tape, and a bump arena. Loading a file
 //! reads its bytes once into the input buffer, simd-json parses them in place
 //! (unescaped strings are written back inside the buffer, so they can be
 //! borrowed), and the adapter builds a [`Recording`] whose strings and slices

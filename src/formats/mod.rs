@@ -2,7 +2,7 @@
 //!
 //! Each format module turns a parsed document into a borrowed
 //! [`Recording`](crate::model::Recording); [`convert`] holds the conversion
-//! rules they have in common and [`message`] decodes PromptKit's own
+//! rules they have in common and `message` decodes PromptKit's own
 //! `types.Message` JSON.
 
 pub mod arena;

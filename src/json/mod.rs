@@ -1,15 +1,15 @@
 //! JSON input: a decoder over simd-json's tape that behaves like Go's
 //! `encoding/json` where users can see it.
 //!
-//! simd-json parses the padded input buffer in place ([`parse`]); the
-//! adapters then walk its tape through a [`Cx`]. Keys are matched ASCII
+//! simd-json parses the padded input buffer in place (`parse`); the
+//! adapters then walk its tape through a `Cx`. Keys are matched ASCII
 //! case-insensitively (Go prefers the exact case, but no two fields of one
 //! struct fold to the same name, so the preference never changes the result);
 //! with duplicate keys the last one wins; `null` leaves a field at its
 //! current value, except for lists and pointers, which it clears.
 //!
 //! Positions: the tape has none, so an error records the tape index and
-//! [`Cx::offset_of`] maps it to a byte offset through simd-json's structural
+//! `Cx::offset_of` maps it to a byte offset through simd-json's structural
 //! indexes. That walk only happens when an error is built.
 
 pub mod go;
