@@ -42,6 +42,8 @@ pub enum Parser {
     /// suffix claims): JSON Lines and `events`/`metadata` documents are
     /// session recordings, `RunID`/`Messages`/`turns` documents Arena output.
     Auto,
+    /// Transcript YAML.
+    Transcript,
 }
 
 /// Configurable safety limits, checked before and while parsing.
@@ -198,6 +200,7 @@ impl Loader {
             Parser::Session => formats::session::load(input),
             Parser::ArenaOutput => input.json_document(formats::arena::decode),
             Parser::Auto => formats::detect::load(input),
+            Parser::Transcript => formats::transcript::decode(input),
         };
         result.map_err(|e| e.locate(&origin.original()))
     }

@@ -225,6 +225,14 @@ pub const ARENA_OUTPUT: FileAdapter = FileAdapter {
     parser: Parser::ArenaOutput,
 };
 
+/// The transcript YAML adapter (`*.transcript.yaml`, `*.transcript.yml`; hints `transcript`, `yaml`).
+pub const TRANSCRIPT: FileAdapter = FileAdapter {
+    name: "transcript",
+    hints: &["transcript", "yaml"],
+    suffixes: &[".transcript.yaml", ".transcript.yml"],
+    parser: Parser::Transcript,
+};
+
 /// The content-sniffing adapter (hint `generic`; any `*.json` that an earlier
 /// adapter's suffix does not claim, such as `promptarena run`'s
 /// `<RunID>.json`). It detects the format from the file's content; register
@@ -347,12 +355,13 @@ impl Default for Registry {
 
 impl Registry {
     /// A registry with the built-in adapters, in order: session, Arena
-    /// output, then the content-sniffing [`GENERIC`] adapter, last so that
-    /// its `.json` suffix only takes files no other suffix claims.
+    /// output, transcript, then the content-sniffing [`GENERIC`] adapter, last
+    /// so that its `.json` suffix only takes files no other suffix claims.
     pub fn new() -> Registry {
         let r = Registry::new_empty();
         r.register(SESSION);
         r.register(ARENA_OUTPUT);
+        r.register(TRANSCRIPT);
         r.register(GENERIC);
         r
     }

@@ -11,6 +11,7 @@ pub(crate) mod detect;
 pub(crate) mod message;
 pub mod recorder;
 pub mod session;
+pub mod transcript;
 
 use bumpalo::Bump;
 

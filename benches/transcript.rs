@@ -1,0 +1,186 @@
+//! Transcript YAML: our event-driven loader against a serde_yaml baseline.
+//!
+//! Each input is one criterion group with two functions on the same bytes:
+//! `loader` (yaml-rust2 events straight into the borrowed model, a warm
+//! `Loader` reused across iterations) and `serde_yaml` (typed structs that
+//! mirror the transcript schema, as the Go reference decodes it; the
+//! baseline stops at the structs and does not even build messages).
+//! Inputs are read and the loader warmed before the timer starts; both
+//! sides assert the message count inside the loop.
+//!
+//! Run: `cargo bench --bench transcript -- --warm-up-time 1 --measurement-time 3`
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use arena_recordings::{Loader, Parser};
+use criterion::{criterion_main, Criterion, Throughput};
+use serde::Deserialize;
+
+/// The transcript schema as typed structs (FORMATS.md A3).
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TranscriptFile {
+    #[serde(default)]
+    metadata: TranscriptMetadata,
+    #[serde(default)]
+    messages: Vec<TranscriptMessage>,
+}
+
+#[derive(Deserialize, Default)]
+#[allow(dead_code)]
+struct TranscriptMetadata {
+    #[serde(default)]
+    session_id: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    judge_targets: BTreeMap<String, ProviderSpec>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct ProviderSpec {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TranscriptMessage {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    timestamp: Option<serde_yaml::Value>,
+    #[serde(default)]
+    parts: Vec<TranscriptPart>,
+    #[serde(default)]
+    tool_calls: Vec<TranscriptToolCall>,
+    #[serde(default)]
+    tool_call_id: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TranscriptPart {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    media: Option<TranscriptMedia>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TranscriptMedia {
+    #[serde(default)]
+    mime_type: String,
+    #[serde(default)]
+    data: String,
+    #[serde(default)]
+    uri: String,
+    #[serde(default)]
+    path: String,
+    #[serde(default)]
+    size: f64,
+    #[serde(default)]
+    width: f64,
+    #[serde(default)]
+    height: f64,
+    #[serde(default)]
+    duration: f64,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TranscriptToolCall {
+    #[serde(default)]
+    id: String,
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    function: TranscriptFunction,
+}
+
+#[derive(Deserialize, Default)]
+#[allow(dead_code)]
+struct TranscriptFunction {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    arguments: serde_yaml::Value,
+}
+
+/// A long session built from the tool-use fixture: its messages repeated
+/// `n` times under one metadata block (about 1.3 KB per repetition).
+fn long_session(n: usize) -> Vec<u8> {
+    let base = std::fs::read_to_string("corpus/transcript/weather-tools.transcript.yaml").unwrap();
+    let at = base.find("\nmessages:\n").unwrap() + "\nmessages:\n".len();
+    let (head, body) = base.split_at(at);
+    let mut out = String::with_capacity(head.len() + body.len() * n);
+    out.push_str(head);
+    for _ in 0..n {
+        out.push_str(body);
+    }
+    out.into_bytes()
+}
+
+fn inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let file = |p: &str| std::fs::read(format!("corpus/transcript/{p}")).unwrap();
+    vec![
+        // Tool calls and results, judge targets, block scalars: 7 messages.
+        ("weather-tools", file("weather-tools.transcript.yaml")),
+        // Base64 image, audio/video/document media, flow mappings: 2 messages.
+        ("multimodal", file("multimodal.transcript.yaml")),
+        // CJK, Arabic, emoji, folded scalars, lenient timestamps: 5 messages.
+        ("unicode", file("unicode.transcript.yml")),
+        // The tool-use session repeated 500 times: 3,500 messages, ~0.7 MB.
+        ("long-session", long_session(500)),
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    for (name, bytes) in inputs() {
+        let mut loader = Loader::new();
+        let expected = loader.load_bytes(&bytes, Parser::Transcript).unwrap().messages.len();
+        let parsed: TranscriptFile = serde_yaml::from_slice(&bytes).unwrap();
+        assert_eq!(parsed.messages.len(), expected, "{name}: both sides see the same messages");
+
+        let mut g = c.benchmark_group(format!("transcript/{name}"));
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_function("loader", |b| {
+            b.iter(|| {
+                let rec = loader.load_bytes(black_box(&bytes), Parser::Transcript).unwrap();
+                assert_eq!(rec.messages.len(), expected);
+            })
+        });
+        g.bench_function("serde_yaml", |b| {
+            b.iter(|| {
+                let t: TranscriptFile = serde_yaml::from_slice(black_box(&bytes)).unwrap();
+                assert_eq!(t.messages.len(), expected);
+                t
+            })
+        });
+        g.finish();
+    }
+}
+
+// The macro generates an undocumented function.
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group!(benches, super::bench);
+}
+criterion_main!(group::benches);

@@ -1,0 +1,1272 @@
+//! Transcript YAML (FORMATS.md A3, C3): `*.transcript.yaml` and
+//! `*.transcript.yml`, decoded from yaml-rust2's event stream straight into
+//! the borrowed model.
+//!
+//! There is no intermediate YAML tree: the decoder pulls one event at a
+//! time ([`yaml_rust2::parser::Parser::next_token`]) and writes each known
+//! field into the [`Message`] or [`Metadata`] being built; unknown keys are
+//! skipped by counting nesting, so memory is the recording itself plus the
+//! parser's small state.
+//!
+//! # Why YAML strings are copied, not borrowed
+//!
+//! The JSON adapters borrow most strings from the input buffer. YAML
+//! scalars cannot be borrowed in general: a quoted scalar has escapes, a
+//! block scalar (`|`, `>`) drops its indentation and may fold its lines, a
+//! plain scalar spanning lines is folded to one, and an alias repeats text
+//! that lives elsewhere. yaml-rust2 therefore hands every scalar over as a
+//! fresh `String`; each string the recording keeps is copied once into the
+//! loader's bump arena ([`Bump::alloc_str`]) and the parser's copy is
+//! dropped at once. Keys and skipped values never reach the arena.
+//!
+//! # Semantics (gopkg.in/yaml.v3 as the reference uses it)
+//!
+//! * Keys are matched exactly (case-sensitive); unknown keys are ignored; a
+//!   known key given twice in one mapping is an error, as in yaml.v3.
+//! * A scalar going into a string field keeps its source text (`123` and
+//!   `true` stay text); a plain `null`, `~` or empty value leaves the field
+//!   empty. A mapping or sequence there is a type error.
+//! * Integer fields accept what yaml.v3 resolves to a number: `2048`,
+//!   `0x800`, `2_048`, and floats (`2048.0`, truncated like Go's
+//!   `int64(f)`). A string there (quoted, or text such as `big`) is a type
+//!   error with its line and column.
+//! * Only the first document is read (as the reference); unlike the
+//!   reference, a second document is reported in [`Recording::warnings`].
+//! * Merge keys (`<<: *base`) fill in fields the mapping does not set itself.
+//! * Tool-call `arguments`: a scalar is kept as its text (the reference);
+//!   as an extension a mapping or sequence is accepted and kept as compact
+//!   JSON text (the reference fails the whole file).
+//! * `Message::timestamp` is set from the message's `timestamp` (the
+//!   reference leaves it zero; FORMATS.md quirk 9).
+//!
+//! # Hostile input
+//!
+//! * Aliases are expanded by replaying the recorded events of their anchor,
+//!   against a budget proportional to the file size ([`alias_budget`]); a
+//!   "billion laughs" file stops with an [`ErrorKind::Limit`] error instead
+//!   of exhausting memory or time. An alias to a node that contains it is
+//!   an error.
+//! * Nesting deeper than [`Limits::max_depth`] is an [`ErrorKind::Limit`]
+//!   error. yaml-rust2's parser keeps its states on a heap stack and this
+//!   decoder recurses only along the fixed transcript schema, so depth never
+//!   reaches the machine stack.
+//! * Invalid UTF-8 and NUL bytes (which yaml-rust2 would take for the end of
+//!   the input) are rejected with their offset before parsing; a UTF-8
+//!   byte-order mark is skipped.
+
+use std::borrow::Cow;
+use std::str::Chars;
+
+use bumpalo::collections::Vec as BumpVec;
+use bumpalo::Bump;
+use yaml_rust2::parser::{Event, Parser as YamlParser, Tag};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedPart};
+use crate::formats::{provider_pair, warn_no_keys};
+use crate::json::write_json_str;
+use crate::loader::{Input, Limits};
+use crate::model::{Format, Message, Metadata, Part, ProviderSpecRef, RawJson, Recording, ToolCall};
+use crate::time::{span_nanos, Timestamp};
+
+/// Deepest chain of merge keys (`<<`) followed inside one mapping.
+const MAX_MERGE_DEPTH: usize = 64;
+
+/// How much alias expansion a document of `len` bytes may do: one unit per
+/// replayed event plus one per replayed scalar byte, at most four times the
+/// document size plus 1 MiB. Real transcripts use aliases to share a judge
+/// spec or a media block and stay far below it; a "billion laughs" file
+/// needs orders of magnitude more.
+pub fn alias_budget(len: usize) -> usize {
+    len.saturating_mul(4).saturating_add(1 << 20)
+}
+
+/// Decodes the transcript in `input` (the loader's entry point).
+pub(crate) fn decode<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
+    let Input { buf, len, bump, limits, .. } = input;
+    decode_bytes(&buf[..len], bump, limits)
+}
+
+/// Decodes a transcript from `bytes` into `bump`.
+///
+/// Errors carry a byte offset into `bytes` (the loader adds line and column).
+pub(crate) fn decode_bytes<'a>(bytes: &[u8], bump: &'a Bump, limits: Limits) -> Result<Recording<'a>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let found = format!("byte 0x{:02x}", bytes[at]);
+        let msg = format!("invalid UTF-8: {found} does not start a valid sequence");
+        Error::expected(ErrorKind::Utf8, "UTF-8 text", found, msg).at(at)
+    })?;
+    // The BOM is skipped; offsets stay those of the file.
+    let (base, text) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (3, rest),
+        None => (0, text),
+    };
+    if let Some(i) = memchr::memchr(0, text.as_bytes()) {
+        return Err(Error::expected(
+            ErrorKind::Syntax,
+            "YAML text",
+            "a NUL byte",
+            "a NUL byte is not allowed in YAML",
+        )
+        .at(base + i));
+    }
+    let mut de = De {
+        ev: Events {
+            parser: YamlParser::new(text.chars()),
+            src: text,
+            base,
+            tape: Vec::new(),
+            anchors: Vec::new(),
+            recording: Vec::new(),
+            raw_depth: 0,
+            replay: Vec::new(),
+            budget: alias_budget(bytes.len()),
+            depth: 0,
+            max_depth: limits.max_depth,
+        },
+        bump,
+        scratch: String::new(),
+        merge_depth: 0,
+    };
+    de.document()
+}
+
+/// yaml-rust2's events, with aliases expanded and limits enforced.
+struct Events<'s> {
+    parser: YamlParser<Chars<'s>>,
+    /// The text being parsed (after the BOM), for error offsets.
+    src: &'s str,
+    /// Bytes skipped before `src` (the BOM).
+    base: usize,
+    /// Recorded events of anchored nodes, replayed for their aliases.
+    tape: Vec<(Event, Marker)>,
+    /// Anchor id to the range of its events in `tape` (end `OPEN` while the
+    /// anchored node is still being read).
+    anchors: Vec<(usize, usize)>,
+    /// Anchored nodes being recorded: (anchor id, parser nesting at their start).
+    recording: Vec<(usize, usize)>,
+    /// Nesting of the parser's own events (replays excluded).
+    raw_depth: usize,
+    /// Alias replays in progress: (next tape index, end).
+    replay: Vec<(usize, usize)>,
+    /// Alias expansion left (see [`alias_budget`]).
+    budget: usize,
+    /// Nesting of the events handed out.
+    depth: usize,
+    max_depth: usize,
+}
+
+const OPEN: usize = usize::MAX;
+
+impl Events<'_> {
+    /// The next event, aliases expanded.
+    fn next(&mut self) -> Result<(Event, Marker)> {
+        loop {
+            if let Some(top) = self.replay.last_mut() {
+                if top.0 == top.1 {
+                    self.replay.pop();
+                    continue;
+                }
+                let (ev, mark) = self.tape[top.0].clone();
+                top.0 += 1;
+                let cost = 1 + match &ev {
+                    Event::Scalar(s, ..) => s.len(),
+                    _ => 0,
+                };
+                if cost > self.budget {
+                    return Err(Error::new(
+                        ErrorKind::Limit,
+                        "aliases expand to too much data (alias expansion budget exceeded; a \"billion laughs\" document?)",
+                    )
+                    .at(self.offset(&mark)));
+                }
+                self.budget -= cost;
+                if let Event::Alias(id) = ev {
+                    self.start_replay(id, &mark)?;
+                    continue;
+                }
+                self.nest(&ev, &mark)?;
+                return Ok((ev, mark));
+            }
+            let (ev, mark) = self.parser.next_token().map_err(|e| self.syntax(&e))?;
+            self.record(&ev, &mark);
+            if let Event::Alias(id) = ev {
+                self.start_replay(id, &mark)?;
+                continue;
+            }
+            self.nest(&ev, &mark)?;
+            return Ok((ev, mark));
+        }
+    }
+
+    /// Keeps the events of anchored nodes for later aliases.
+    fn record(&mut self, ev: &Event, mark: &Marker) {
+        let anchor = match ev {
+            Event::Scalar(_, _, a, _) | Event::MappingStart(a, _) | Event::SequenceStart(a, _) => *a,
+            _ => 0,
+        };
+        if anchor > 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, (0, 0));
+            }
+            self.anchors[anchor] = (self.tape.len(), OPEN);
+            self.recording.push((anchor, self.raw_depth));
+        }
+        if self.recording.is_empty() {
+            return;
+        }
+        self.tape.push((ev.clone(), *mark));
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => self.raw_depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => self.raw_depth = self.raw_depth.saturating_sub(1),
+            _ => {}
+        }
+        while let Some(&(id, depth)) = self.recording.last() {
+            if depth != self.raw_depth {
+                break;
+            }
+            self.anchors[id].1 = self.tape.len();
+            self.recording.pop();
+        }
+    }
+
+    fn start_replay(&mut self, id: usize, mark: &Marker) -> Result<()> {
+        match self.anchors.get(id) {
+            Some(&(start, end)) if end != OPEN => {
+                self.replay.push((start, end));
+                Ok(())
+            }
+            Some(_) => Err(Error::new(ErrorKind::Syntax, "an alias refers to a node that contains it")
+                .at(self.offset(mark))),
+            None => {
+                Err(Error::new(ErrorKind::Syntax, "an alias refers to an unknown anchor")
+                    .at(self.offset(mark)))
+            }
+        }
+    }
+
+    /// Tracks the nesting of handed-out events against the limit.
+    fn nest(&mut self, ev: &Event, mark: &Marker) -> Result<()> {
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(Error::new(
+                        ErrorKind::Limit,
+                        format!("YAML nesting deeper than {} levels", self.max_depth),
+                    )
+                    .at(self.offset(mark)));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Byte offset in the file of a marker (whose index counts characters).
+    #[cold]
+    fn offset(&self, mark: &Marker) -> usize {
+        let i = mark.index();
+        let within = if self.src.is_ascii() {
+            i.min(self.src.len())
+        } else {
+            self.src.char_indices().nth(i).map_or(self.src.len(), |(b, _)| b)
+        };
+        self.base + within
+    }
+
+    #[cold]
+    fn syntax(&self, e: &ScanError) -> Error {
+        Error::new(ErrorKind::Syntax, format!("invalid YAML: {}", e.info())).at(self.offset(e.marker()))
+    }
+}
+
+/// The decoder: events in, borrowed model out.
+struct De<'s, 'a> {
+    ev: Events<'s>,
+    bump: &'a Bump,
+    /// Reused buffer for JSON text (tool arguments given as YAML values).
+    scratch: String,
+    merge_depth: usize,
+}
+
+/// Struct field ids, one bit each (0 = unknown key).
+type Field = u32;
+
+impl<'s, 'a> De<'s, 'a> {
+    fn next(&mut self) -> Result<(Event, Marker)> {
+        self.ev.next()
+    }
+
+    fn document(&mut self) -> Result<Recording<'a>> {
+        let bump = self.bump;
+        let mut rec = Recording { format: Format::Transcript, ..Recording::default() };
+        let mut warnings: BumpVec<'a, &'a str> = BumpVec::new_in(bump);
+        // StreamStart, then a document or the end of an empty stream.
+        self.next()?;
+        let (ev, mark) = self.next()?;
+        match ev {
+            Event::StreamEnd => {
+                warnings.push("empty YAML document; 0 messages loaded");
+                rec.warnings = warnings.into_bump_slice();
+                return Ok(rec);
+            }
+            Event::DocumentStart => {}
+            other => return Err(self.unexpected(&other, &mark)),
+        }
+        let (root, mark) = self.next()?;
+        match root {
+            Event::MappingStart(..) => {
+                if !self.transcript(&mut rec)? {
+                    warnings.extend_from_slice(warn_no_keys(bump, "metadata, messages"));
+                }
+            }
+            ref s if is_null(s) => warnings.push("empty YAML document; 0 messages loaded"),
+            other => {
+                return Err(self.type_err(&mark, "a mapping", found(&other), "the transcript"));
+            }
+        }
+        let (end, mark) = self.next()?;
+        if end != Event::DocumentEnd {
+            return Err(self.unexpected(&end, &mark));
+        }
+        // Only the first document is read, as the reference; say so if there is more.
+        match self.next() {
+            Ok((Event::StreamEnd, _)) => {}
+            Ok((_, mark)) => warnings.push(
+                bumpalo::format!(in bump,
+                    "a second YAML document (line {}) was ignored: only the first document is read",
+                    mark.line()
+                )
+                .into_bump_str(),
+            ),
+            Err(_) => warnings.push("content after the first YAML document was ignored (it does not parse)"),
+        }
+        rec.warnings = warnings.into_bump_slice();
+        Ok(rec)
+    }
+
+    /// Decodes the top-level mapping; returns whether any known key was seen.
+    fn transcript(&mut self, rec: &mut Recording<'a>) -> Result<bool> {
+        const METADATA: Field = 1;
+        const MESSAGES: Field = 2;
+        let bump = self.bump;
+        let mut meta = Meta::default();
+        let mut messages: &'a [Message<'a>] = &[];
+        let mut timestamps: &'a [Timestamp] = &[];
+        let mut recognised = false;
+        let ids = |k: &str| match k {
+            "metadata" => METADATA,
+            "messages" => MESSAGES,
+            _ => 0,
+        };
+        self.entries(&ids, &mut |de, id, ev, mark| {
+            recognised = true;
+            match id {
+                METADATA => de.metadata(ev, mark, &mut meta),
+                _ => {
+                    (messages, timestamps) = de.messages(ev, mark)?;
+                    Ok(())
+                }
+            }
+        })?;
+        let provider_info = if meta.provider.is_empty() && meta.model.is_empty() {
+            &[][..]
+        } else {
+            provider_pair(bump, "model", meta.model, "provider", meta.provider)
+        };
+        rec.messages = messages;
+        rec.metadata = Metadata {
+            judge_targets: meta.judge_targets,
+            provider_info,
+            tags: meta.tags,
+            timestamps,
+            session_id: meta.session_id,
+            // The reference sets last - first only when both endpoints are
+            // non-zero (and the result may be negative). We take the earliest
+            // and latest non-zero timestamps instead: never negative, and a
+            // missing endpoint does not lose the duration (COMPATIBILITY.md).
+            duration_ns: span_nanos(timestamps.iter().copied()),
+            ..Metadata::default()
+        };
+        Ok(recognised)
+    }
+
+    fn metadata(&mut self, ev: Event, mark: Marker, meta: &mut Meta<'a>) -> Result<()> {
+        const SESSION_ID: Field = 1;
+        const PROVIDER: Field = 2;
+        const MODEL: Field = 4;
+        const TAGS: Field = 8;
+        const JUDGE_TARGETS: Field = 16;
+        if !self.map_start(&ev, &mark, "metadata")? {
+            return Ok(());
+        }
+        let ids = |k: &str| match k {
+            "session_id" => SESSION_ID,
+            "provider" => PROVIDER,
+            "model" => MODEL,
+            "tags" => TAGS,
+            "judge_targets" => JUDGE_TARGETS,
+            _ => 0,
+        };
+        self.entries(&ids, &mut |de, id, ev, mark| {
+            match id {
+                SESSION_ID => de.set_str(ev, &mark, "session_id", &mut meta.session_id)?,
+                PROVIDER => de.set_str(ev, &mark, "provider", &mut meta.provider)?,
+                MODEL => de.set_str(ev, &mark, "model", &mut meta.model)?,
+                TAGS => meta.tags = de.str_list(ev, mark, "tags")?,
+                _ => meta.judge_targets = de.judge_targets(ev, mark)?,
+            }
+            Ok(())
+        })
+    }
+
+    /// `judge_targets`: name to `{type, model, id}`, sorted by name.
+    fn judge_targets(&mut self, ev: Event, mark: Marker) -> Result<&'a [(&'a str, ProviderSpecRef<'a>)]> {
+        if !self.map_start(&ev, &mark, "judge_targets")? {
+            return Ok(&[]);
+        }
+        // (name, spec, where the name is, merged rather than explicit)
+        let mut items: BumpVec<'a, (&'a str, ProviderSpecRef<'a>, Marker, bool)> = BumpVec::new_in(self.bump);
+        self.judge_entries(&mut items, false)?;
+        // Explicit entries win over merged ones; among equals the first wins.
+        items.sort_by(|a, b| a.0.cmp(b.0).then(a.3.cmp(&b.3)));
+        let mut out: BumpVec<'a, (&'a str, ProviderSpecRef<'a>)> =
+            BumpVec::with_capacity_in(items.len(), self.bump);
+        let mut prev: Option<(&str, bool)> = None;
+        for (name, spec, mark, merged) in items {
+            if let Some((p, p_merged)) = prev {
+                if p == name {
+                    if !p_merged && !merged {
+                        let msg = format!("mapping key \"{name}\" already defined in judge_targets");
+                        return Err(Error::new(ErrorKind::Shape, msg).at(self.ev.offset(&mark)));
+                    }
+                    continue;
+                }
+            }
+            prev = Some((name, merged));
+            out.push((name, spec));
+        }
+        Ok(out.into_bump_slice())
+    }
+
+    fn judge_entries(
+        &mut self,
+        items: &mut BumpVec<'a, (&'a str, ProviderSpecRef<'a>, Marker, bool)>,
+        merged: bool,
+    ) -> Result<()> {
+        loop {
+            let (key, kmark) = self.next()?;
+            let name = match key {
+                Event::MappingEnd => return Ok(()),
+                Event::Scalar(s, TScalarStyle::Plain, _, None) if s == "<<" => {
+                    let (v, vmark) = self.next()?;
+                    self.enter_merge(&vmark)?;
+                    let r =
+                        self.merge_values(v, vmark, "judge_targets", &mut |de| de.judge_entries(items, true));
+                    self.merge_depth -= 1;
+                    r?;
+                    continue;
+                }
+                ref k @ Event::Scalar(..) if is_null(k) => "",
+                Event::Scalar(s, ..) => &*self.bump.alloc_str(&s),
+                other => {
+                    return Err(self.type_err(&kmark, "a string", found(&other), "a judge_targets name"));
+                }
+            };
+            let (v, vmark) = self.next()?;
+            let spec = self.provider_spec(v, vmark)?;
+            items.push((name, spec, kmark, merged));
+        }
+    }
+
+    fn provider_spec(&mut self, ev: Event, mark: Marker) -> Result<ProviderSpecRef<'a>> {
+        const TYPE: Field = 1;
+        const MODEL: Field = 2;
+        const ID: Field = 4;
+        let mut spec = ProviderSpecRef::default();
+        if !self.map_start(&ev, &mark, "judge_targets")? {
+            return Ok(spec);
+        }
+        let ids = |k: &str| match k {
+            "type" => TYPE,
+            "model" => MODEL,
+            "id" => ID,
+            _ => 0,
+        };
+        self.entries(&ids, &mut |de, id, ev, mark| match id {
+            TYPE => de.set_str(ev, &mark, "type", &mut spec.kind),
+            MODEL => de.set_str(ev, &mark, "model", &mut spec.model),
+            _ => de.set_str(ev, &mark, "id", &mut spec.id),
+        })?;
+        Ok(spec)
+    }
+
+    /// `messages`: every message kept, with one timestamp each.
+    fn messages(&mut self, ev: Event, mark: Marker) -> Result<(&'a [Message<'a>], &'a [Timestamp])> {
+        if !self.seq_start(&ev, &mark, "messages")? {
+            return Ok((&[], &[]));
+        }
+        let mut messages: BumpVec<'a, Message<'a>> = BumpVec::new_in(self.bump);
+        let mut times: BumpVec<'a, Timestamp> = BumpVec::new_in(self.bump);
+        loop {
+            let (ev, mark) = self.next()?;
+            if ev == Event::SequenceEnd {
+                break;
+            }
+            let (m, ts) = self.message(ev, mark)?;
+            messages.push(m);
+            times.push(ts);
+        }
+        Ok((messages.into_bump_slice(), times.into_bump_slice()))
+    }
+
+    fn message(&mut self, ev: Event, mark: Marker) -> Result<(Message<'a>, Timestamp)> {
+        const ROLE: Field = 1;
+        const CONTENT: Field = 2;
+        const NAME: Field = 4;
+        const TIMESTAMP: Field = 8;
+        const PARTS: Field = 16;
+        const TOOL_CALLS: Field = 32;
+        const TOOL_CALL_ID: Field = 64;
+        let mut msg = RecordedMessage::default();
+        let mut ts = Timestamp::ZERO;
+        // A null entry is a zero message, kept like every other (as yaml.v3).
+        if self.map_start(&ev, &mark, "messages")? {
+            let ids = |k: &str| match k {
+                "role" => ROLE,
+                "content" => CONTENT,
+                "name" => NAME,
+                "timestamp" => TIMESTAMP,
+                "parts" => PARTS,
+                "tool_calls" => TOOL_CALLS,
+                "tool_call_id" => TOOL_CALL_ID,
+                _ => 0,
+            };
+            self.entries(&ids, &mut |de, id, ev, mark| {
+                match id {
+                    ROLE => de.set_str(ev, &mark, "role", &mut msg.role)?,
+                    CONTENT => de.set_str(ev, &mark, "content", &mut msg.content)?,
+                    // Parsed (so it must be a string) and dropped, as the reference.
+                    NAME => {
+                        de.text(ev, &mark, "name")?;
+                    }
+                    TIMESTAMP => {
+                        // Lenient, as the reference: anything but RFC 3339 is the zero time.
+                        if let Some(t) = de.text(ev, &mark, "timestamp")? {
+                            ts = Timestamp::parse_rfc3339(&t).unwrap_or(Timestamp::ZERO);
+                        }
+                    }
+                    PARTS => msg.parts = de.parts(ev, mark)?,
+                    TOOL_CALLS => msg.tool_calls = de.tool_calls(ev, mark)?,
+                    _ => de.set_str(ev, &mark, "tool_call_id", &mut msg.tool_call_id)?,
+                }
+                Ok(())
+            })?;
+        }
+        Ok((msg.into_message(ts, self.bump), ts))
+    }
+
+    fn parts(&mut self, ev: Event, mark: Marker) -> Result<&'a [Part<'a>]> {
+        if !self.seq_start(&ev, &mark, "parts")? {
+            return Ok(&[]);
+        }
+        let mut out: BumpVec<'a, Part<'a>> = BumpVec::new_in(self.bump);
+        loop {
+            let (ev, mark) = self.next()?;
+            if ev == Event::SequenceEnd {
+                break;
+            }
+            let p = self.part(ev, mark)?;
+            out.push(p.to_part(self.bump));
+        }
+        Ok(out.into_bump_slice())
+    }
+
+    fn part(&mut self, ev: Event, mark: Marker) -> Result<RecordedPart<'a>> {
+        const TYPE: Field = 1;
+        const TEXT: Field = 2;
+        const MEDIA: Field = 4;
+        let mut p = RecordedPart::default();
+        if !self.map_start(&ev, &mark, "parts")? {
+            return Ok(p);
+        }
+        let ids = |k: &str| match k {
+            "type" => TYPE,
+            "text" => TEXT,
+            "media" => MEDIA,
+            _ => 0,
+        };
+        self.entries(&ids, &mut |de, id, ev, mark| {
+            match id {
+                TYPE => de.set_str(ev, &mark, "type", &mut p.kind)?,
+                // A pointer in the reference: null makes it absent, "" is kept (and
+                // then dropped by the part conversion).
+                TEXT => p.text = de.string(ev, &mark, "text")?,
+                _ => {
+                    p.media = if is_null(&ev) {
+                        None
+                    } else {
+                        let mut m = p.media.unwrap_or_default();
+                        de.media(ev, mark, &mut m)?;
+                        Some(m)
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(p)
+    }
+
+    fn media(&mut self, ev: Event, mark: Marker, m: &mut MediaSource<'a>) -> Result<()> {
+        const MIME_TYPE: Field = 1;
+        const DATA: Field = 2;
+        const URI: Field = 4;
+        const PATH: Field = 8;
+        const SIZE: Field = 16;
+        const WIDTH: Field = 32;
+        const HEIGHT: Field = 64;
+        const DURATION: Field = 128;
+        if !self.map_start(&ev, &mark, "media")? {
+            return Ok(());
+        }
+        let ids = |k: &str| match k {
+            "mime_type" => MIME_TYPE,
+            "data" => DATA,
+            "uri" => URI,
+            "path" => PATH,
+            "size" => SIZE,
+            "width" => WIDTH,
+            "height" => HEIGHT,
+            "duration" => DURATION,
+            _ => 0,
+        };
+        self.entries(&ids, &mut |de, id, ev, mark| match id {
+            MIME_TYPE => de.set_str(ev, &mark, "mime_type", &mut m.mime_type),
+            DATA => de.set_str(ev, &mark, "data", &mut m.data),
+            URI => de.set_str(ev, &mark, "uri", &mut m.uri),
+            PATH => de.set_str(ev, &mark, "path", &mut m.path),
+            SIZE => de.set_int(ev, &mark, "size", &mut m.size),
+            WIDTH => de.set_int(ev, &mark, "width", &mut m.width),
+            HEIGHT => de.set_int(ev, &mark, "height", &mut m.height),
+            _ => de.set_int(ev, &mark, "duration", &mut m.duration),
+        })
+    }
+
+    fn tool_calls(&mut self, ev: Event, mark: Marker) -> Result<&'a [ToolCall<'a>]> {
+        if !self.seq_start(&ev, &mark, "tool_calls")? {
+            return Ok(&[]);
+        }
+        let mut out: BumpVec<'a, ToolCall<'a>> = BumpVec::new_in(self.bump);
+        loop {
+            let (ev, mark) = self.next()?;
+            if ev == Event::SequenceEnd {
+                break;
+            }
+            out.push(self.tool_call(ev, mark)?);
+        }
+        Ok(out.into_bump_slice())
+    }
+
+    /// `{id, type, function: {name, arguments}}`.
+    fn tool_call(&mut self, ev: Event, mark: Marker) -> Result<ToolCall<'a>> {
+        const ID: Field = 1;
+        const TYPE: Field = 2;
+        const FUNCTION: Field = 4;
+        const NAME: Field = 1;
+        const ARGUMENTS: Field = 2;
+        let (mut id, mut name, mut args) = ("", "", RawJson(""));
+        if self.map_start(&ev, &mark, "tool_calls")? {
+            let ids = |k: &str| match k {
+                "id" => ID,
+                "type" => TYPE,
+                "function" => FUNCTION,
+                _ => 0,
+            };
+            let fn_ids = |k: &str| match k {
+                "name" => NAME,
+                "arguments" => ARGUMENTS,
+                _ => 0,
+            };
+            self.entries(&ids, &mut |de, field, ev, mark| match field {
+                ID => de.set_str(ev, &mark, "id", &mut id),
+                // Parsed (so it must be a string) and ignored, as the reference.
+                TYPE => de.text(ev, &mark, "type").map(drop),
+                _ => {
+                    if !de.map_start(&ev, &mark, "function")? {
+                        return Ok(());
+                    }
+                    de.entries(&fn_ids, &mut |de, field, ev, mark| match field {
+                        NAME => de.set_str(ev, &mark, "name", &mut name),
+                        _ => {
+                            if let Some(a) = de.arguments(ev, mark)? {
+                                args = a;
+                            }
+                            Ok(())
+                        }
+                    })
+                }
+            })?;
+        }
+        Ok(tool_call(id, name, args))
+    }
+
+    /// Tool arguments: a scalar is kept as its text (the reference); a
+    /// mapping or sequence becomes compact JSON text (our extension).
+    fn arguments(&mut self, ev: Event, mark: Marker) -> Result<Option<RawJson<'a>>> {
+        match ev {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let mut out = std::mem::take(&mut self.scratch);
+                out.clear();
+                let r = self.write_json(ev, mark, &mut out);
+                let json = r.map(|()| RawJson(self.bump.alloc_str(&out)));
+                self.scratch = out;
+                json.map(Some)
+            }
+            ev => Ok(self.string(ev, &mark, "arguments")?.map(RawJson)),
+        }
+    }
+
+    /// Writes the value that starts with `ev` as compact JSON (iteratively:
+    /// nesting is bounded by the event limits, not by the stack).
+    fn write_json(&mut self, ev: Event, mark: Marker, out: &mut String) -> Result<()> {
+        // Per open collection: (is a mapping, items written, expecting a key).
+        let mut stack: Vec<(bool, usize, bool)> = Vec::new();
+        let (mut ev, mut mark) = (ev, mark);
+        loop {
+            let closing = matches!(ev, Event::MappingEnd | Event::SequenceEnd);
+            if let Some(top) = stack.last_mut() {
+                if !closing {
+                    if top.0 && top.2 {
+                        // A key: it must be a scalar, written as a JSON string.
+                        let Event::Scalar(s, ..) = &ev else {
+                            return Err(self.type_err(
+                                &mark,
+                                "a scalar key",
+                                found(&ev),
+                                "arguments (written as JSON)",
+                            ));
+                        };
+                        if top.1 > 0 {
+                            out.push(',');
+                        }
+                        write_json_str(out, s);
+                        out.push(':');
+                        top.1 += 1;
+                        top.2 = false;
+                        (ev, mark) = self.next()?;
+                        continue;
+                    }
+                    if !top.0 && top.1 > 0 {
+                        out.push(',');
+                    }
+                    top.1 += 1;
+                    top.2 = true;
+                }
+            }
+            match ev {
+                Event::MappingStart(..) => {
+                    out.push('{');
+                    stack.push((true, 0, true));
+                }
+                Event::SequenceStart(..) => {
+                    out.push('[');
+                    stack.push((false, 0, false));
+                }
+                Event::MappingEnd => {
+                    out.push('}');
+                    stack.pop();
+                }
+                Event::SequenceEnd => {
+                    out.push(']');
+                    stack.pop();
+                }
+                Event::Scalar(s, style, _, tag) => write_json_scalar(out, &s, style, tag.as_ref()),
+                other => return Err(self.unexpected(&other, &mark)),
+            }
+            if stack.is_empty() {
+                return Ok(());
+            }
+            (ev, mark) = self.next()?;
+        }
+    }
+
+    /// A list of strings (`tags`).
+    fn str_list(&mut self, ev: Event, mark: Marker, field: &'static str) -> Result<&'a [&'a str]> {
+        if !self.seq_start(&ev, &mark, field)? {
+            return Ok(&[]);
+        }
+        let mut out: BumpVec<'a, &'a str> = BumpVec::new_in(self.bump);
+        loop {
+            let (ev, mark) = self.next()?;
+            if ev == Event::SequenceEnd {
+                break;
+            }
+            out.push(self.string(ev, &mark, field)?.unwrap_or(""));
+        }
+        Ok(out.into_bump_slice())
+    }
+
+    /// Walks the entries of a mapping whose start was just read. `ids` maps
+    /// a key to its field bit (0 for unknown keys, which are skipped); `set`
+    /// decodes the value of a known field from its first event.
+    ///
+    /// A known key given twice is an error (yaml.v3: "field already set").
+    /// A merge key (`<<`) applies the merged mappings' fields that the
+    /// mapping does not set itself, wherever it appears.
+    fn entries(
+        &mut self,
+        ids: &dyn Fn(&str) -> Field,
+        set: &mut dyn FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
+    ) -> Result<()> {
+        let mut explicit: Field = 0;
+        let mut merged: Field = 0;
+        self.entries_with(ids, set, &mut explicit, &mut merged, false)
+    }
+
+    fn entries_with(
+        &mut self,
+        ids: &dyn Fn(&str) -> Field,
+        set: &mut dyn FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
+        explicit: &mut Field,
+        merged: &mut Field,
+        merging: bool,
+    ) -> Result<()> {
+        loop {
+            let (key, kmark) = self.next()?;
+            let key = match key {
+                Event::MappingEnd => return Ok(()),
+                Event::Scalar(s, style, _, tag) => {
+                    if style == TScalarStyle::Plain && tag.is_none() && s == "<<" {
+                        let (v, vmark) = self.next()?;
+                        self.enter_merge(&vmark)?;
+                        let r = self.merge_values(v, vmark, "<<", &mut |de| {
+                            de.entries_with(ids, set, explicit, merged, true)
+                        });
+                        self.merge_depth -= 1;
+                        r?;
+                        continue;
+                    }
+                    s
+                }
+                complex => {
+                    // A mapping or sequence as a key matches no field.
+                    self.skip(complex)?;
+                    let (v, _) = self.next()?;
+                    self.skip(v)?;
+                    continue;
+                }
+            };
+            let (v, vmark) = self.next()?;
+            let id = ids(&key);
+            if id == 0 {
+                self.skip(v)?;
+                continue;
+            }
+            if merging {
+                if (*explicit | *merged) & id != 0 {
+                    self.skip(v)?;
+                    continue;
+                }
+                *merged |= id;
+            } else {
+                if *explicit & id != 0 {
+                    let msg = format!("field \"{key}\" already set in this mapping");
+                    return Err(Error::new(ErrorKind::Shape, msg).at(self.ev.offset(&kmark)));
+                }
+                *explicit |= id;
+            }
+            set(self, id, v, vmark)?;
+        }
+    }
+
+    fn enter_merge(&mut self, mark: &Marker) -> Result<()> {
+        if self.merge_depth >= MAX_MERGE_DEPTH {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("merge keys (<<) nested deeper than {MAX_MERGE_DEPTH} levels"),
+            )
+            .at(self.ev.offset(mark)));
+        }
+        self.merge_depth += 1;
+        Ok(())
+    }
+
+    /// The value of a merge key: a mapping or a sequence of mappings, each
+    /// walked by `walk` after its start was read.
+    fn merge_values(
+        &mut self,
+        ev: Event,
+        mark: Marker,
+        field: &'static str,
+        walk: &mut dyn FnMut(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        match ev {
+            Event::MappingStart(..) => walk(self),
+            Event::SequenceStart(..) => loop {
+                let (ev, mark) = self.next()?;
+                match ev {
+                    Event::SequenceEnd => return Ok(()),
+                    Event::MappingStart(..) => walk(self)?,
+                    other => {
+                        return Err(self.type_err(&mark, "a mapping to merge", found(&other), field));
+                    }
+                }
+            },
+            other => {
+                Err(self.type_err(&mark, "a mapping or a list of mappings to merge", found(&other), field))
+            }
+        }
+    }
+
+    /// Skips the value that starts with `ev`.
+    fn skip(&mut self, ev: Event) -> Result<()> {
+        if !matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)) {
+            return Ok(());
+        }
+        let mut depth = 1usize;
+        while depth > 0 {
+            match self.next()?.0 {
+                Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => depth -= 1,
+                Event::StreamEnd => break,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// `true` for a mapping, `false` for null (the field stays empty).
+    fn map_start(&self, ev: &Event, mark: &Marker, field: &'static str) -> Result<bool> {
+        match ev {
+            Event::MappingStart(..) => Ok(true),
+            ev if is_null(ev) => Ok(false),
+            other => Err(self.type_err(mark, "a mapping", found(other), field)),
+        }
+    }
+
+    /// `true` for a sequence, `false` for null (the field stays empty).
+    fn seq_start(&self, ev: &Event, mark: &Marker, field: &'static str) -> Result<bool> {
+        match ev {
+            Event::SequenceStart(..) => Ok(true),
+            ev if is_null(ev) => Ok(false),
+            other => Err(self.type_err(mark, "a list", found(other), field)),
+        }
+    }
+
+    /// A string field's text without copying it: `None` for null.
+    fn text(&self, ev: Event, mark: &Marker, field: &'static str) -> Result<Option<String>> {
+        match ev {
+            ref ev if is_null(ev) => Ok(None),
+            Event::Scalar(s, ..) => Ok(Some(s)),
+            other => Err(self.type_err(mark, "a string", found(&other), field)),
+        }
+    }
+
+    /// A string field, copied into the arena: `None` for null.
+    fn string(&self, ev: Event, mark: &Marker, field: &'static str) -> Result<Option<&'a str>> {
+        Ok(self.text(ev, mark, field)?.map(|s| &*self.bump.alloc_str(&s)))
+    }
+
+    /// Sets a string field (null leaves it unchanged, as yaml.v3).
+    fn set_str(&self, ev: Event, mark: &Marker, field: &'static str, slot: &mut &'a str) -> Result<()> {
+        if let Some(s) = self.string(ev, mark, field)? {
+            *slot = s;
+        }
+        Ok(())
+    }
+
+    /// Sets an integer field (null leaves it unchanged).
+    fn set_int(&self, ev: Event, mark: &Marker, field: &'static str, slot: &mut i64) -> Result<()> {
+        if is_null(&ev) {
+            return Ok(());
+        }
+        let Event::Scalar(s, style, _, tag) = &ev else {
+            return Err(self.type_err(mark, "an integer", found(&ev), field));
+        };
+        let is_plain = *style == TScalarStyle::Plain && tag.as_ref().is_none_or(|t| !is_core_tag(t, "str"));
+        let num = if is_plain { resolve_int(s) } else { Num::No };
+        match num {
+            Num::Int(v) => {
+                *slot = v;
+                Ok(())
+            }
+            Num::Range => {
+                let found = format!("{s} (out of range)");
+                let msg = format!("expected an integer in the int64 range for \"{field}\", found {s}");
+                Err(Error::expected(ErrorKind::Value, "an integer in the int64 range", found, msg)
+                    .at(self.ev.offset(mark)))
+            }
+            Num::No => Err(self.type_err(mark, "an integer", found(&ev), field)),
+        }
+    }
+
+    #[cold]
+    fn type_err(&self, mark: &Marker, expected: &'static str, found: String, field: &str) -> Error {
+        let msg = format!("expected {expected} for \"{field}\", found {found}");
+        Error::expected(ErrorKind::Type, expected, found, msg).at(self.ev.offset(mark))
+    }
+
+    #[cold]
+    fn unexpected(&self, ev: &Event, mark: &Marker) -> Error {
+        Error::new(ErrorKind::Syntax, format!("unexpected YAML event {ev:?}")).at(self.ev.offset(mark))
+    }
+}
+
+/// Metadata fields as read (provider info is built at the end).
+#[derive(Default)]
+struct Meta<'a> {
+    session_id: &'a str,
+    provider: &'a str,
+    model: &'a str,
+    tags: &'a [&'a str],
+    judge_targets: &'a [(&'a str, ProviderSpecRef<'a>)],
+}
+
+/// Whether `t` is the core-schema tag `!!name`.
+fn is_core_tag(t: &Tag, name: &str) -> bool {
+    t.handle == "tag:yaml.org,2002:" && t.suffix == name
+}
+
+/// A null value: an untagged plain `null`, `Null`, `NULL`, `~` or empty
+/// scalar, or one tagged `!!null`.
+fn is_null(ev: &Event) -> bool {
+    match ev {
+        Event::Scalar(s, TScalarStyle::Plain, _, None) => {
+            matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL")
+        }
+        Event::Scalar(_, _, _, Some(t)) => is_core_tag(t, "null"),
+        _ => false,
+    }
+}
+
+/// How a value is described in "found ..." messages.
+fn found(ev: &Event) -> String {
+    match ev {
+        Event::Scalar(s, style, ..) => {
+            let what = match style {
+                TScalarStyle::Plain => "the scalar",
+                TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => "the quoted string",
+                TScalarStyle::Literal | TScalarStyle::Folded => "the block scalar",
+            };
+            let mut shown: String = s.chars().take(40).collect();
+            if shown.len() < s.len() {
+                shown.push_str("...");
+            }
+            format!("{what} {shown:?}")
+        }
+        Event::MappingStart(..) => "a mapping".to_owned(),
+        Event::SequenceStart(..) => "a sequence".to_owned(),
+        Event::MappingEnd | Event::SequenceEnd => "the end of a collection".to_owned(),
+        _ => "the end of the document".to_owned(),
+    }
+}
+
+/// What a plain scalar means for an integer field.
+#[derive(Debug, PartialEq, Eq)]
+enum Num {
+    Int(i64),
+    Range,
+    No,
+}
+
+/// Resolves a plain scalar for an integer field as yaml.v3 does:
+/// underscores are removed, then an integer in Go's base-prefix syntax
+/// (`0x`, `0o`, `0b`, a leading `0` for octal), then a float truncated
+/// toward zero (`2048.0`, `1e3`).
+fn resolve_int(text: &str) -> Num {
+    let plain: Cow<'_, str> =
+        if text.contains('_') { Cow::Owned(text.replace('_', "")) } else { text.into() };
+    if let Some(n) = go_parse_int(&plain) {
+        return n;
+    }
+    if is_yaml_float(&plain) {
+        return match plain.parse::<f64>() {
+            // 2^63 is exactly representable; anything below it truncates into range.
+            Ok(f) if f.is_finite() && f > -9_223_372_036_854_775_809.0 && f < 9_223_372_036_854_775_808.0 => {
+                Num::Int(f as i64)
+            }
+            _ => Num::Range,
+        };
+    }
+    Num::No
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: `None` on a syntax error.
+fn go_parse_int(s: &str) -> Option<Num> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'+' => (false, &s[1..]),
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let b = body.as_bytes();
+    let (radix, digits) = match b {
+        [b'0', b'x' | b'X', ..] => (16, &body[2..]),
+        [b'0', b'o' | b'O', ..] => (8, &body[2..]),
+        [b'0', b'b' | b'B', ..] => (2, &body[2..]),
+        [b'0', _, ..] => (8, &body[1..]),
+        _ => (10, body),
+    };
+    if digits.is_empty() || !digits.bytes().all(|c| (c as char).is_digit(radix)) {
+        return None;
+    }
+    let Ok(mag) = u64::from_str_radix(digits, radix) else {
+        return Some(Num::Range);
+    };
+    let v = if neg { 0i64.checked_sub_unsigned(mag) } else { i64::try_from(mag).ok() };
+    Some(v.map_or(Num::Range, Num::Int))
+}
+
+/// yaml.v3's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let int_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    i += int_digits;
+    if int_digits == 0 {
+        // `.5`
+        if b.get(i) != Some(&b'.') {
+            return false;
+        }
+        let frac = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if frac == 0 {
+            return false;
+        }
+        i += 1 + frac;
+    } else if b.get(i) == Some(&b'.') {
+        i += 1 + b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == b.len()
+}
+
+/// Whether `s` is a JSON number literally.
+fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i += b[i..].iter().take_while(|c| c.is_ascii_digit()).count(),
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        let n = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        i += 1 + n;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        i += n;
+    }
+    i == b.len()
+}
+
+/// Writes a scalar as JSON, resolving plain scalars by the YAML 1.2 core
+/// schema: null, booleans, integers and finite floats become JSON literals,
+/// everything else (and every quoted or block scalar) a JSON string.
+fn write_json_scalar(out: &mut String, s: &str, style: TScalarStyle, tag: Option<&Tag>) {
+    use std::fmt::Write as _;
+    let plain = style == TScalarStyle::Plain && tag.is_none_or(|t| !is_core_tag(t, "str"));
+    if !plain {
+        write_json_str(out, s);
+        return;
+    }
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => out.push_str("null"),
+        "true" | "True" | "TRUE" => out.push_str("true"),
+        "false" | "False" | "FALSE" => out.push_str("false"),
+        _ if is_json_number(s) => out.push_str(s),
+        _ => match go_parse_int(s) {
+            Some(Num::Int(v)) => {
+                let _ = write!(out, "{v}");
+            }
+            _ => match s.parse::<f64>() {
+                Ok(f) if is_yaml_float(s) && f.is_finite() => {
+                    let _ = write!(out, "{f:?}");
+                }
+                _ => write_json_str(out, s),
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_ints_like_yaml_v3() {
+        assert_eq!(resolve_int("2048"), Num::Int(2048));
+        assert_eq!(resolve_int("2048.0"), Num::Int(2048));
+        assert_eq!(resolve_int("2048.9"), Num::Int(2048));
+        assert_eq!(resolve_int("-1.5"), Num::Int(-1));
+        assert_eq!(resolve_int("1e3"), Num::Int(1000));
+        assert_eq!(resolve_int(".5"), Num::Int(0));
+        assert_eq!(resolve_int("+12"), Num::Int(12));
+        assert_eq!(resolve_int("0x800"), Num::Int(2048));
+        assert_eq!(resolve_int("0o17"), Num::Int(15));
+        assert_eq!(resolve_int("017"), Num::Int(15));
+        assert_eq!(resolve_int("08"), Num::Int(8));
+        assert_eq!(resolve_int("0b101"), Num::Int(5));
+        assert_eq!(resolve_int("2_048"), Num::Int(2048));
+        assert_eq!(resolve_int("-9223372036854775808"), Num::Int(i64::MIN));
+        assert_eq!(resolve_int("9223372036854775807"), Num::Int(i64::MAX));
+        assert_eq!(resolve_int("9223372036854775808"), Num::Range);
+        assert_eq!(resolve_int("1e30"), Num::Range);
+        for no in ["", "big", "12px", "true", ".inf", ".nan", "0x", "1.2.3", "--1", "2024-01-01", "e5"] {
+            assert_eq!(resolve_int(no), Num::No, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn json_numbers() {
+        for yes in ["0", "-0", "12", "1.5", "-1.5e+10", "2E3"] {
+            assert!(is_json_number(yes), "{yes}");
+        }
+        for no in ["", "01", "+1", ".5", "1.", "1e", "0x10", "-"] {
+            assert!(!is_json_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn scalars_as_json() {
+        let w = |s: &str, style| {
+            let mut out = String::new();
+            write_json_scalar(&mut out, s, style, None);
+            out
+        };
+        let p = TScalarStyle::Plain;
+        assert_eq!(w("~", p), "null");
+        assert_eq!(w("True", p), "true");
+        assert_eq!(w("12", p), "12");
+        assert_eq!(w("0x10", p), "16");
+        assert_eq!(w(".5", p), "0.5");
+        assert_eq!(w("+1.", p), "1.0");
+        assert_eq!(w(".inf", p), "\".inf\"");
+        assert_eq!(w("Paris \"FR\"", p), "\"Paris \\\"FR\\\"\"");
+        assert_eq!(w("12", TScalarStyle::DoubleQuoted), "\"12\"");
+        assert_eq!(w("true", TScalarStyle::SingleQuoted), "\"true\"");
+    }
+}
