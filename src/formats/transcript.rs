@@ -47,7 +47,8 @@
 //!   of exhausting memory or time. An alias to a node that contains it is
 //!   an error.
 //! * Nesting deeper than [`Limits::max_depth`] is an [`ErrorKind::Limit`]
-//!   error. yaml-rust2's parser keeps its states on a heap stack and this
+//!   error, and so are flow collections (`[`, `{`) nested more than 255
+//!   deep, yaml-rust2's own limit. yaml-rust2's parser keeps its states on a heap stack and this
 //!   decoder recurses only along the fixed transcript schema, so depth never
 //!   reaches the machine stack.
 //! * Invalid UTF-8 and NUL bytes (which yaml-rust2 would take for the end of
@@ -280,7 +281,13 @@ impl Events<'_> {
 
     #[cold]
     fn syntax(&self, e: &ScanError) -> Error {
-        Error::new(ErrorKind::Syntax, format!("invalid YAML: {}", e.info())).at(self.offset(e.marker()))
+        let at = self.offset(e.marker());
+        if e.info() == "recursion limit exceeded" {
+            // yaml-rust2 counts flow collections (`[`, `{`) in a u8.
+            let msg = "YAML flow collections ([ and {) nested deeper than 255 levels";
+            return Error::new(ErrorKind::Limit, msg).at(at);
+        }
+        Error::new(ErrorKind::Syntax, format!("invalid YAML: {}", e.info())).at(at)
     }
 }
 
