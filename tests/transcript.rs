@@ -89,12 +89,15 @@ fn item_73_to_78_can_handle() {
 
 #[test]
 fn registry_routes_transcripts_third() {
+    // session, arena_output, transcript, then the content-sniffing generic adapter.
     let r = Registry::new();
-    assert_eq!(r.len(), 3);
+    assert_eq!(r.len(), 4);
     assert_eq!(r.find_adapter("a/b.TRANSCRIPT.YML", "").unwrap().name(), "transcript");
     assert_eq!(r.find_adapter("notes.txt", " YAML ").unwrap().name(), "transcript");
     assert_eq!(r.find_adapter("x.recording.json", "transcript").unwrap().name(), "transcript");
     assert!(r.find_adapter("file.yaml", "").is_none());
+    // A transcript suffix is not taken by the generic `.json` adapter, nor the reverse.
+    assert_eq!(r.find_adapter("run.json", "").unwrap().name(), "generic");
 }
 
 const BASIC: &str = "\
