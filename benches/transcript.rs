@@ -1,10 +1,12 @@
 //! Transcript YAML: our event-driven loader against a serde_yaml baseline.
 //!
-//! Each input is one criterion group with two functions on the same bytes:
+//! Each input is one criterion group with three functions on the same bytes:
 //! `loader` (yaml-rust2 events straight into the borrowed model, a warm
-//! `Loader` reused across iterations) and `serde_yaml` (typed structs that
-//! mirror the transcript schema, as the Go reference decodes it; the
-//! baseline stops at the structs and does not even build messages).
+//! `Loader` reused across iterations), `yaml_rust2_events_only` (just
+//! pulling yaml-rust2's events: the floor for any decoder built on it) and
+//! `serde_yaml` (typed structs that mirror the transcript schema, as the Go
+//! reference decodes it; the baseline stops at the structs and does not
+//! even build messages).
 //! Inputs are read and the loader warmed before the timer starts; both
 //! sides assert the message count inside the loop.
 //!
@@ -165,6 +167,19 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let rec = loader.load_bytes(black_box(&bytes), Parser::Transcript).unwrap();
                 assert_eq!(rec.messages.len(), expected);
+            })
+        });
+        // The floor for any decoder on yaml-rust2: pulling its events and
+        // nothing else (no model, no arena).
+        let text = std::str::from_utf8(&bytes).unwrap();
+        g.bench_function("yaml_rust2_events_only", |b| {
+            b.iter(|| {
+                let mut p = yaml_rust2::parser::Parser::new(black_box(text).chars());
+                let mut n = 0usize;
+                while p.next_token().unwrap().0 != yaml_rust2::parser::Event::StreamEnd {
+                    n += 1;
+                }
+                n
             })
         });
         g.bench_function("serde_yaml", |b| {

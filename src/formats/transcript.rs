@@ -19,6 +19,12 @@
 //! loader's bump arena ([`Bump::alloc_str`]) and the parser's copy is
 //! dropped at once. Keys and skipped values never reach the arena.
 //!
+//! So unlike the JSON paths, a transcript load is not allocation-free:
+//! yaml-rust2 allocates each scalar and key (and some scratch per scalar in
+//! its scanner). Each allocation is freed as soon as its value is copied or
+//! skipped, so memory stays bounded by the recording plus the parser state
+//! (plus the events of anchored nodes, kept for their aliases).
+//!
 //! # Semantics (gopkg.in/yaml.v3 as the reference uses it)
 //!
 //! * Keys are matched exactly (case-sensitive); unknown keys are ignored; a
