@@ -134,7 +134,7 @@ pub(crate) fn decode_bytes<'a>(bytes: &[u8], bump: &'a Bump, limits: Limits) -> 
             max_depth: limits.max_depth,
         },
         bump,
-        scratch: String::new(),
+        scratch: (String::new(), Vec::new()),
         merge_depth: 0,
     };
     de.document()
@@ -301,10 +301,14 @@ impl Events<'_> {
 struct De<'s, 'a> {
     ev: Events<'s>,
     bump: &'a Bump,
-    /// Reused buffer for JSON text (tool arguments given as YAML values).
-    scratch: String,
+    /// Reused buffers for JSON text (tool arguments given as YAML values).
+    scratch: (String, Vec<JsonFrame>),
     merge_depth: usize,
 }
+
+/// An open collection while writing JSON: (is a mapping, items written,
+/// expecting a key).
+type JsonFrame = (bool, usize, bool);
 
 /// Struct field ids, one bit each (0 = unknown key).
 type Field = u32;
@@ -732,11 +736,12 @@ impl<'s, 'a> De<'s, 'a> {
     fn arguments(&mut self, ev: Event, mark: Marker) -> Result<Option<RawJson<'a>>> {
         match ev {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let mut out = std::mem::take(&mut self.scratch);
+                let (mut out, mut stack) = std::mem::take(&mut self.scratch);
                 out.clear();
-                let r = self.write_json(ev, mark, &mut out);
+                stack.clear();
+                let r = self.write_json(ev, mark, &mut out, &mut stack);
                 let json = r.map(|()| RawJson(self.bump.alloc_str(&out)));
-                self.scratch = out;
+                self.scratch = (out, stack);
                 json.map(Some)
             }
             ev => Ok(self.string(ev, &mark, "arguments")?.map(RawJson)),
@@ -745,9 +750,13 @@ impl<'s, 'a> De<'s, 'a> {
 
     /// Writes the value that starts with `ev` as compact JSON (iteratively:
     /// nesting is bounded by the event limits, not by the stack).
-    fn write_json(&mut self, ev: Event, mark: Marker, out: &mut String) -> Result<()> {
-        // Per open collection: (is a mapping, items written, expecting a key).
-        let mut stack: Vec<(bool, usize, bool)> = Vec::new();
+    fn write_json(
+        &mut self,
+        ev: Event,
+        mark: Marker,
+        out: &mut String,
+        stack: &mut Vec<JsonFrame>,
+    ) -> Result<()> {
         let (mut ev, mut mark) = (ev, mark);
         loop {
             let closing = matches!(ev, Event::MappingEnd | Event::SequenceEnd);
@@ -832,22 +841,26 @@ impl<'s, 'a> De<'s, 'a> {
     /// mapping does not set itself, wherever it appears.
     fn entries(
         &mut self,
-        ids: &dyn Fn(&str) -> Field,
-        set: &mut dyn FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
+        ids: &impl Fn(&str) -> Field,
+        set: &mut impl FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
     ) -> Result<()> {
         let mut explicit: Field = 0;
         let mut merged: Field = 0;
         self.entries_with(ids, set, &mut explicit, &mut merged, false)
     }
 
-    fn entries_with(
+    fn entries_with<I, S>(
         &mut self,
-        ids: &dyn Fn(&str) -> Field,
-        set: &mut dyn FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
+        ids: &I,
+        set: &mut S,
         explicit: &mut Field,
         merged: &mut Field,
         merging: bool,
-    ) -> Result<()> {
+    ) -> Result<()>
+    where
+        I: Fn(&str) -> Field,
+        S: FnMut(&mut Self, Field, Event, Marker) -> Result<()>,
+    {
         loop {
             let (key, kmark) = self.next()?;
             let key = match key {
