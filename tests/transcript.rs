@@ -631,6 +631,37 @@ messages:
 }
 
 #[test]
+fn timestamps_are_parsed_like_go_time_parse() {
+    let yaml = "\
+messages:
+  - timestamp: 2024-01-15T10:00:00,25+01:00
+  - timestamp: '2024-01-15T10:00:00.5Z'
+  - timestamp: 2024-01-15T10:00:00
+  - timestamp: 2024-02-30T10:00:00Z
+  - timestamp: 2024-01-15t10:00:00z
+  - timestamp: ''
+  - timestamp: 2024-01-15T10:00:00,Z
+";
+    with(yaml, |rec| {
+        let t = rec.metadata.timestamps;
+        assert_eq!(t[0], ts("2024-01-15T10:00:00.25+01:00"));
+        assert_eq!(t[1], ts("2024-01-15T10:00:00.5Z"));
+        assert!(t[2..].iter().all(Timestamp::is_zero), "{t:?}");
+    });
+}
+
+#[test]
+fn crlf_line_breaks_are_normalised() {
+    let yaml = "messages:\r\n  - role: user\r\n    content: |\r\n      one\r\n      two\r\n    timestamp: 2024-01-01T00:00:00Z\r\n";
+    with(yaml, |rec| {
+        assert_eq!(rec.messages[0].content, "one\ntwo\n");
+        assert_eq!(rec.messages[0].timestamp, ts("2024-01-01T00:00:00Z"));
+    });
+    let e = err(b"messages:\r\n  - role: [x]\r\n");
+    assert_eq!(at(&e), (2, 11));
+}
+
+#[test]
 fn errors_name_the_file_line_and_column() {
     let f = TempFile::new("bad.transcript.yaml", b"messages:\n  - role: [x]\n");
     let e = Registry::new().load(&RecordingReference::file(f.path(), "")).unwrap_err();

@@ -574,7 +574,7 @@ impl<'s, 'a> De<'s, 'a> {
                     TIMESTAMP => {
                         // Lenient, as the reference: anything but RFC 3339 is the zero time.
                         if let Some(t) = de.text(ev, &mark, "timestamp")? {
-                            ts = Timestamp::parse_rfc3339(&t).unwrap_or(Timestamp::ZERO);
+                            ts = lenient_time(t);
                         }
                     }
                     PARTS => msg.parts = de.parts(ev, mark)?,
@@ -1040,6 +1040,21 @@ impl<'s, 'a> De<'s, 'a> {
     fn unexpected(&self, ev: &Event, mark: &Marker) -> Error {
         Error::new(ErrorKind::Syntax, format!("unexpected YAML event {ev:?}")).at(self.ev.offset(mark))
     }
+}
+
+/// The reference's `time.Parse(time.RFC3339, s)`, or the zero time when it
+/// fails. Go's general parser (the fallback after its strict RFC 3339 fast
+/// path) also takes a comma before the fraction of a second.
+fn lenient_time(mut s: String) -> Timestamp {
+    if let Some(t) = Timestamp::parse_rfc3339(&s) {
+        return t;
+    }
+    let b = s.as_bytes();
+    if b.len() > 20 && b[19] == b',' && b[20].is_ascii_digit() {
+        s.replace_range(19..20, ".");
+        return Timestamp::parse_rfc3339(&s).unwrap_or(Timestamp::ZERO);
+    }
+    Timestamp::ZERO
 }
 
 /// Metadata fields as read (provider info is built at the end).
