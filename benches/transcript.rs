@@ -1,12 +1,13 @@
 //! Transcript YAML: our event-driven loader against a serde_yaml baseline.
 //!
-//! Each input is one criterion group with three functions on the same bytes:
+//! Each input is one criterion group with four functions on the same bytes:
 //! `loader` (yaml-rust2 events straight into the borrowed model, a warm
 //! `Loader` reused across iterations), `yaml_rust2_events_only` (just
-//! pulling yaml-rust2's events: the floor for any decoder built on it) and
-//! `serde_yaml` (typed structs that mirror the transcript schema, as the Go
-//! reference decodes it; the baseline stops at the structs and does not
-//! even build messages).
+//! pulling yaml-rust2's events: the floor for any decoder built on it), and
+//! two serde baselines, `serde_yaml` (libyaml) and `serde_saphyr`
+//! (saphyr-parser, yaml-rust2's successor), both into typed structs that
+//! mirror the transcript schema as the Go reference decodes it (the
+//! baselines stop at the structs and do not even build messages).
 //! Inputs are read and the loader warmed before the timer starts; both
 //! sides assert the message count inside the loop.
 //!
@@ -18,6 +19,52 @@ use std::hint::black_box;
 use arena_recordings::{Loader, Parser};
 use criterion::{criterion_main, Criterion, Throughput};
 use serde::Deserialize;
+
+/// A string field as Go's yaml.v3 fills it: any scalar's text (serde's YAML
+/// crates resolve plain scalars to numbers and booleans first).
+#[derive(Default)]
+#[allow(dead_code)]
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a scalar")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(String::new()))
+            }
+            fn visit_none<E>(self) -> Result<Text, E> {
+                Ok(Text(String::new()))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
+                d.deserialize_any(V)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// The transcript schema as typed structs (FORMATS.md A3).
 #[derive(Deserialize)]
@@ -39,7 +86,7 @@ struct TranscriptMetadata {
     #[serde(default)]
     model: String,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Text>,
     #[serde(default)]
     judge_targets: BTreeMap<String, ProviderSpec>,
 }
@@ -61,11 +108,11 @@ struct TranscriptMessage {
     #[serde(default)]
     role: String,
     #[serde(default)]
-    content: Option<String>,
+    content: Text,
     #[serde(default)]
     name: String,
     #[serde(default)]
-    timestamp: Option<serde_yaml::Value>,
+    timestamp: Text,
     #[serde(default)]
     parts: Vec<TranscriptPart>,
     #[serde(default)]
@@ -123,7 +170,7 @@ struct TranscriptFunction {
     #[serde(default)]
     name: String,
     #[serde(default)]
-    arguments: serde_yaml::Value,
+    arguments: Text,
 }
 
 /// A long session built from the tool-use fixture: its messages repeated
@@ -159,7 +206,10 @@ fn bench(c: &mut Criterion) {
         let mut loader = Loader::new();
         let expected = loader.load_bytes(&bytes, Parser::Transcript).unwrap().messages.len();
         let parsed: TranscriptFile = serde_yaml::from_slice(&bytes).unwrap();
-        assert_eq!(parsed.messages.len(), expected, "{name}: both sides see the same messages");
+        assert_eq!(parsed.messages.len(), expected, "{name}: serde_yaml sees the same messages");
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let parsed: TranscriptFile = serde_saphyr::from_str(text).unwrap();
+        assert_eq!(parsed.messages.len(), expected, "{name}: serde_saphyr sees the same messages");
 
         let mut g = c.benchmark_group(format!("transcript/{name}"));
         g.throughput(Throughput::Bytes(bytes.len() as u64));
@@ -171,7 +221,6 @@ fn bench(c: &mut Criterion) {
         });
         // The floor for any decoder on yaml-rust2: pulling its events and
         // nothing else (no model, no arena).
-        let text = std::str::from_utf8(&bytes).unwrap();
         g.bench_function("yaml_rust2_events_only", |b| {
             b.iter(|| {
                 let mut p = yaml_rust2::parser::Parser::new(black_box(text).chars());
@@ -180,6 +229,13 @@ fn bench(c: &mut Criterion) {
                     n += 1;
                 }
                 n
+            })
+        });
+        g.bench_function("serde_saphyr", |b| {
+            b.iter(|| {
+                let t: TranscriptFile = serde_saphyr::from_str(black_box(text)).unwrap();
+                assert_eq!(t.messages.len(), expected);
+                t
             })
         });
         g.bench_function("serde_yaml", |b| {
