@@ -102,7 +102,10 @@ pub(crate) fn decode_bytes<'a>(bytes: &[u8], bump: &'a Bump, limits: Limits) -> 
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let found = format!("byte 0x{:02x}", bytes[at]);
-        let msg = format!("invalid UTF-8: {found} does not start a valid sequence");
+        let msg = match e.error_len() {
+            Some(_) => format!("invalid UTF-8: {found} does not begin a valid character"),
+            None => format!("invalid UTF-8: the file ends inside a character ({found})"),
+        };
         Error::expected(ErrorKind::Utf8, "UTF-8 text", found, msg).at(at)
     })?;
     // The BOM is skipped; offsets stay those of the file.
