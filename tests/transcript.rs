@@ -861,3 +861,92 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Differential check: libyaml (through serde_yaml) reads the same text.
+
+mod libyaml {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct File {
+        #[serde(default)]
+        pub messages: Vec<Msg>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Msg {
+        #[serde(default)]
+        pub role: Option<String>,
+        #[serde(default)]
+        pub content: Option<String>,
+        #[serde(default)]
+        pub parts: Vec<Part>,
+        #[serde(default)]
+        pub tool_calls: Vec<Call>,
+        #[serde(default)]
+        pub tool_call_id: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Part {
+        #[serde(rename = "type")]
+        pub kind: String,
+        #[serde(default)]
+        pub text: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Call {
+        pub id: String,
+        pub function: Function,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Function {
+        pub name: String,
+        pub arguments: serde_yaml::Value,
+    }
+}
+
+#[test]
+fn fixtures_read_the_same_text_as_libyaml() {
+    for name in [
+        "weather-tools.transcript.yaml",
+        "multimodal.transcript.yaml",
+        "unicode.transcript.yml",
+        "anchors.transcript.yaml",
+    ] {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        let theirs: libyaml::File = serde_yaml::from_str(&text).unwrap();
+        with(&text, |rec| {
+            assert_eq!(rec.messages.len(), theirs.messages.len(), "{name}");
+            for (i, (ours, t)) in rec.messages.iter().zip(&theirs.messages).enumerate() {
+                let at = format!("{name} message {i}");
+                assert_eq!(ours.role, t.role.as_deref().unwrap_or(""), "{at}");
+                assert_eq!(ours.content, t.content.as_deref().unwrap_or(""), "{at}");
+                let texts: Vec<_> = t.parts.iter().map(|p| (p.kind.as_str(), p.text.as_deref())).collect();
+                let ours_texts: Vec<_> = ours.parts.iter().map(|p| (p.kind, p.text)).collect();
+                // The part conversion drops empty text and non-text parts' text.
+                let expected: Vec<_> = texts
+                    .iter()
+                    .map(|(k, x)| (*k, if *k == "text" { x.filter(|s| !s.is_empty()) } else { None }))
+                    .collect();
+                assert_eq!(ours_texts, expected, "{at}");
+                assert_eq!(ours.tool_calls.len(), t.tool_calls.len(), "{at}");
+                for (c, tc) in ours.tool_calls.iter().zip(&t.tool_calls) {
+                    assert_eq!((c.id, c.name), (tc.id.as_str(), tc.function.name.as_str()), "{at}");
+                    match &tc.function.arguments {
+                        serde_yaml::Value::String(s) => assert_eq!(c.args.0, s, "{at}"),
+                        other => {
+                            let ours: serde_json::Value = serde_json::from_str(c.args.0).unwrap();
+                            let theirs = serde_json::to_value(other).unwrap();
+                            assert_eq!(ours, theirs, "{at}");
+                        }
+                    }
+                }
+                assert_eq!(ours.tool_result.map(|r| r.id), t.tool_call_id.as_deref(), "{at}");
+            }
+        });
+    }
+}
