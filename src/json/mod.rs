@@ -100,7 +100,8 @@ pub(crate) struct Cx<'t, 'a> {
     nodes: &'t [Node<'a>],
     structurals: &'t [u32],
     pub(crate) bump: &'a Bump,
-    scratch: RefCell<String>,
+    /// Reused by [`Cx::raw`]: the text, then its container stack.
+    scratch: RefCell<(String, Vec<Frame>)>,
 }
 
 /// ASCII case-insensitive key match, as Go's decoder does for struct fields.
@@ -110,7 +111,12 @@ pub(crate) struct Cx<'t, 'a> {
 /// only when the bytes differ.
 #[inline(always)]
 pub(crate) fn key_is(key: &str, name: &str) -> bool {
-    key.len() == name.len() && (key.as_bytes() == name.as_bytes() || fold_eq(key.as_bytes(), name.as_bytes()))
+    let (k, n) = (key.as_bytes(), name.as_bytes());
+    k.len() == n.len()
+        && (k == n
+            // Keys of one length mostly differ in their first letter: reject
+            // those before the folding loop.
+            || (k.first().map(|b| b | 0x20) == n.first().map(|b| b | 0x20) && fold_eq(k, n)))
 }
 
 #[cold]
@@ -204,7 +210,7 @@ impl<'t, 'a> Cx<'t, 'a> {
             nodes: &tape.0,
             structurals: buffers.structural_indexes(),
             bump,
-            scratch: RefCell::new(String::new()),
+            scratch: RefCell::new((String::new(), Vec::new())),
         }
     }
 
@@ -364,10 +370,12 @@ impl<'t, 'a> Cx<'t, 'a> {
 
     /// The value at `i` as compact JSON text in the arena.
     pub(crate) fn raw(&self, i: usize) -> RawJson<'a> {
-        let mut out = self.scratch.borrow_mut();
+        let mut scratch = self.scratch.borrow_mut();
+        let (out, frames) = &mut *scratch;
         out.clear();
-        write_compact(self.nodes, i, &mut out);
-        RawJson(self.bump.alloc_str(&out))
+        frames.clear();
+        write_compact(self.nodes, i, out, frames);
+        RawJson(self.bump.alloc_str(out))
     }
 
     /// Byte offset of the value at tape index `i` (error path only).
@@ -434,9 +442,8 @@ fn structural_of(nodes: &[Node<'_>], target: usize) -> Option<usize> {
 }
 
 /// Writes the subtree at `i` as compact JSON (standard escaping).
-fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String) {
+fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec<Frame>) {
     let end = next_index(nodes, i);
-    let mut stack: Vec<Frame> = Vec::new();
     for node in nodes.get(i..end).unwrap_or(&[]) {
         if let Some(top) = stack.last_mut() {
             if top.is_obj {
