@@ -11,12 +11,12 @@
 //!
 //! `cargo bench --bench corpus` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run).
 
-// criterion_group! defines an undocumented function.
-#![allow(missing_docs)]
+mod common;
 
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 
 use arena_recordings::generate::{generate, FileKind, GenerateOptions};
@@ -88,7 +88,7 @@ fn load_parallel(pool: &rayon::ThreadPool, files: &[(PathBuf, Parser)]) -> usize
     })
 }
 
-fn corpus_load(c: &mut Criterion) {
+fn corpus_load<M: Measurement>(c: &mut Criterion<M>) {
     let (files, bytes) = corpus();
     let mut loader = Loader::new();
     let messages = load_all(&mut loader, &files);
@@ -127,5 +127,6 @@ fn corpus_load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, corpus_load);
-criterion_main!(benches);
+fn main() {
+    common::run(corpus_load, corpus_load);
+}

@@ -12,12 +12,12 @@
 //!
 //! `cargo bench --bench parse` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run).
 
-// criterion_group! defines an undocumented function.
-#![allow(missing_docs)]
+mod common;
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, Throughput};
 
 use arena_recordings::generate::{document, DocumentSpec, FileKind, Shape};
 use arena_recordings::{Loader, Parser};
@@ -270,7 +270,7 @@ fn inputs() -> Vec<(FileKind, Shape, usize, usize)> {
     v
 }
 
-fn parse(c: &mut Criterion) {
+fn parse<M: Measurement>(c: &mut Criterion<M>) {
     for (kind, shape, target_bytes, media_kb) in inputs() {
         let doc = document(&DocumentSpec { kind, shape, target_bytes, media_kb, seed: 2026 });
         let bytes = doc.bytes;
@@ -329,5 +329,6 @@ fn parse(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, parse);
-criterion_main!(benches);
+fn main() {
+    common::run(parse, parse);
+}
