@@ -29,6 +29,7 @@
 
 pub mod error;
 pub mod formats;
+pub mod generate;
 pub mod json;
 pub mod loader;
 pub mod model;

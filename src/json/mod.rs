@@ -112,9 +112,24 @@ pub(crate) struct Scratch {
 }
 
 /// ASCII case-insensitive key match, as Go's decoder does for struct fields.
-#[inline]
+///
+/// Files almost always use the exact case, so an exact comparison (a few
+/// instructions once `name` is a constant) runs first and the folding loop
+/// only when the bytes differ.
+#[inline(always)]
 pub(crate) fn key_is(key: &str, name: &str) -> bool {
-    key.len() == name.len() && key.as_bytes().eq_ignore_ascii_case(name.as_bytes())
+    let (k, n) = (key.as_bytes(), name.as_bytes());
+    k.len() == n.len()
+        && (k == n
+            // Keys of one length mostly differ in their first letter: reject
+            // those before the folding loop.
+            || (k.first().map(|b| b | 0x20) == n.first().map(|b| b | 0x20) && fold_eq(k, n)))
+}
+
+#[cold]
+#[inline(never)]
+fn fold_eq(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 /// Iterator over an object's `(key, value index)` pairs.
@@ -454,11 +469,12 @@ fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec
             Node::Static(StaticNode::Null) => out.push_str("null"),
             Node::Static(StaticNode::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
             Node::Static(StaticNode::I64(v)) => {
-                let _ = write!(out, "{v}");
+                if *v < 0 {
+                    out.push('-');
+                }
+                push_u64(out, v.unsigned_abs());
             }
-            Node::Static(StaticNode::U64(v)) => {
-                let _ = write!(out, "{v}");
-            }
+            Node::Static(StaticNode::U64(v)) => push_u64(out, *v),
             Node::Static(StaticNode::F64(v)) => go::write_f64(out, *v),
             #[allow(unreachable_patterns)]
             Node::Static(_) => out.push_str("null"),
@@ -494,26 +510,75 @@ pub(crate) fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(esc);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip eight bytes at a time while none of them needs escaping.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
         }
-        start = i + 1;
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            let esc = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0..=0x1f => "",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            out.push_str(&s[start..i]);
+            if esc.is_empty() {
+                let _ = write!(out, "\\u{b:04x}");
+            } else {
+                out.push_str(esc);
+            }
+            i += 1;
+            start = i;
+        }
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes in `x` is a quote, a backslash or a
+/// control character (the classic "has zero byte" / "has less than" tests,
+/// exact as booleans).
+#[inline(always)]
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q & HIGH;
+    let bs = x ^ (ONES * u64::from(b'\\'));
+    let backslash = bs.wrapping_sub(ONES) & !bs & HIGH;
+    (control | quote | backslash) != 0
+}
+
+/// Appends the decimal digits of `v` (the common integer case of
+/// [`write_compact`], without the formatting machinery).
+fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -547,6 +612,56 @@ mod tests {
         with_tape(src, |cx| {
             assert_eq!(cx.raw(0).0, r#"{"a":[1,-2,3.5,true,null,{},[],"x\n\u0001"],"b":{"c":1e+300}}"#);
         });
+    }
+
+    /// The byte-at-a-time escaping the fast path must reproduce.
+    fn escape_reference(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn fast_escaping_matches_the_reference() {
+        let alphabet =
+            ['a', 'Z', ' ', '"', '\\', '\n', '\t', '\u{1}', '\u{1f}', '~', 'é', '日', '😀', '\u{7f}'];
+        let mut state = 0x1234_5678_9abc_def0u64;
+        for len in 0..200 {
+            let s: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly plain letters, so that long clean runs occur.
+                    let r = (state % 64) as usize;
+                    if r < alphabet.len() {
+                        alphabet[r]
+                    } else {
+                        'x'
+                    }
+                })
+                .collect();
+            let mut out = String::new();
+            write_json_str(&mut out, &s);
+            assert_eq!(out, escape_reference(&s), "{s:?}");
+        }
+        let mut out = String::new();
+        for v in [0u64, 7, 10, 99, 100, 12345, u64::MAX] {
+            out.clear();
+            push_u64(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
     }
 
     #[test]
