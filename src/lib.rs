@@ -27,6 +27,7 @@
 //! assert_eq!(recording.messages[0].role, "user");
 //! ```
 
+pub mod corpus;
 pub mod error;
 pub mod formats;
 pub mod json;
@@ -35,8 +36,10 @@ pub mod model;
 pub mod owned;
 pub mod promptkit;
 pub mod registry;
+pub mod source;
 pub mod time;
 
+pub use corpus::{Corpus, Entry, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use formats::convert::MediaSource;
 pub use loader::{Limits, Loader, Parser};
