@@ -25,6 +25,21 @@
 //! Each [`Entry`] remembers the adapter that claimed it, and its reference
 //! carries that adapter's canonical type hint.
 //!
+//! # Example
+//!
+//! ```
+//! use arena_recordings::{Corpus, Registry, RunOptions};
+//!
+//! let registry = Registry::new();
+//! let corpus = Corpus::enumerate(&registry, &["corpus/session", "corpus/**/*.arena.json"], "").unwrap();
+//! let tally = corpus.for_each(&RunOptions::default(), |visit| match visit.result {
+//!     Ok(recording) => println!("{}: {} messages", visit.entry.path().display(), recording.messages.len()),
+//!     Err(error) => eprintln!("{error}"),
+//! });
+//! assert_eq!(tally.loaded + tally.failed, corpus.len());
+//! assert!(tally.failed >= 2, "corpus/invalid holds broken Arena outputs");
+//! ```
+//!
 //! # Loading
 //!
 //! [`Corpus::for_each`], [`Corpus::fold`] and [`Corpus::map_ordered`] load

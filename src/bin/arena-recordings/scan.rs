@@ -20,6 +20,8 @@ struct Counts {
     files: u64,
     loaded: u64,
     failed: u64,
+    /// Loaded with no message at all.
+    empty: u64,
     messages: u64,
     tool_calls: u64,
     bytes: u64,
@@ -30,6 +32,7 @@ impl Counts {
         self.files += o.files;
         self.loaded += o.loaded;
         self.failed += o.failed;
+        self.empty += o.empty;
         self.messages += o.messages;
         self.tool_calls += o.tool_calls;
         self.bytes += o.bytes;
@@ -79,6 +82,7 @@ impl Stats {
             Ok(rec) => {
                 c.loaded = 1;
                 c.messages = rec.messages.len() as u64;
+                c.empty = u64::from(rec.messages.is_empty());
                 for m in rec.messages {
                     *bump(&mut self.roles, m.role) += 1;
                     c.tool_calls += m.tool_calls.len() as u64;
@@ -173,6 +177,7 @@ fn text(corpus: &Corpus, s: &Stats, seconds: f64, threads: usize) -> String {
     );
     let _ = writeln!(o, "  loaded      {}", t.loaded);
     let _ = writeln!(o, "  failed      {}", t.failed);
+    let _ = writeln!(o, "  empty       {} (loaded, but no message)", t.empty);
     let _ = writeln!(o, "  warnings    {} (in {} files)", s.warnings, s.files_with_warnings);
     let roles: Vec<String> = s.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
     let _ = writeln!(o, "  messages    {} ({})", t.messages, roles.join(", "));
@@ -214,8 +219,8 @@ fn json(corpus: &Corpus, s: &Stats, seconds: f64, threads: usize) -> String {
     let counts = |o: &mut String, c: &Counts| {
         let _ = write!(
             o,
-            "\"files\":{},\"loaded\":{},\"failed\":{},\"messages\":{},\"tool_calls\":{},\"bytes\":{}",
-            c.files, c.loaded, c.failed, c.messages, c.tool_calls, c.bytes
+            "\"files\":{},\"loaded\":{},\"failed\":{},\"empty\":{},\"messages\":{},\"tool_calls\":{},\"bytes\":{}",
+            c.files, c.loaded, c.failed, c.empty, c.messages, c.tool_calls, c.bytes
         );
     };
     o.push('{');
