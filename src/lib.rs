@@ -10,6 +10,9 @@
 //!   [`enumerate_files`] mirror the Go `adapters` package; [`Registry::load`]
 //!   returns owned [`owned::Message`]s and [`owned::RecordingMetadata`] like Go.
 //! * [`Registry::load_into`] and [`Loader`] are the zero-copy path.
+//! * [`Corpus`] expands files, directories and `**` globs and loads them in
+//!   parallel, streaming each [`Recording`] to a closure (the `arena-recordings`
+//!   tool's `ls`, `export` and `scan` are built on it).
 //! * [`promptkit`] writes messages and metadata exactly as PromptKit's Go
 //!   encoder does.
 //! * [`Error`] carries the file, byte offset, line and column of a failure.
