@@ -18,9 +18,10 @@
 //! The files of all sources are sorted by path (component by component, so a
 //! directory's files stay together) and duplicates are removed (a leading
 //! `./` does not make a path different). A source that yields nothing is an
-//! error naming it ([`ErrorKind::NoMatch`]). Problems met while walking (an
-//! unreadable directory) do not stop the enumeration: they are kept in
-//! [`Corpus::walk_errors`].
+//! error naming it ([`ErrorKind::NoMatch`]). A broken symbolic link that is
+//! claimed (by name or glob) is an entry, whose load fails with the I/O
+//! error. Problems met while walking (an unreadable directory) do not stop
+//! the enumeration: they are kept in [`Corpus::walk_errors`].
 //!
 //! Each [`Entry`] remembers the adapter that claimed it, and its reference
 //! carries that adapter's canonical type hint.
@@ -303,7 +304,7 @@ impl Corpus {
     }
 
     /// Problems met while walking directories or expanding globs (an
-    /// unreadable directory, a broken symbolic link). These are not entries.
+    /// unreadable directory). These are not entries.
     pub fn walk_errors(&self) -> &[Arc<Error>] {
         &self.walk_errors
     }
@@ -615,7 +616,8 @@ fn glob(
             Ok(p) => match std::fs::metadata(&p) {
                 Ok(meta) if meta.is_file() => found.push((p, meta.len(), si)),
                 Ok(_) => {}
-                Err(e) => walk_errors.push(Arc::new(Error::io(&p, e))),
+                // A broken symbolic link: an entry whose load reports the error.
+                Err(_) => found.push((p, 0, si)),
             },
             Err(e) => {
                 let p = e.path().to_path_buf();
@@ -673,7 +675,8 @@ fn walk(
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => found.push((path, meta.len(), si)),
             Ok(_) => {}
-            Err(e) => walk_errors.push(Arc::new(Error::io(&path, e))),
+            // A broken symbolic link: an entry whose load reports the error.
+            Err(_) => found.push((path, 0, si)),
         }
     }
 }

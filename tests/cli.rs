@@ -328,3 +328,20 @@ fn help_explains_every_command_with_an_example() {
         assert!(o.stdout.contains(&format!("arena-recordings {cmd} ")), "{cmd}: {}", o.stdout);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_broken_link_is_a_failed_reference_not_a_silent_skip() {
+    let d = temp_corpus(3, &[]);
+    std::os::unix::fs::symlink("nowhere.json", d.path().join("sessions/gone.recording.json")).unwrap();
+    for args in [&["export", "sessions"][..], &["export", "sessions/**/*.json"]] {
+        let o = run_in(d.path(), args);
+        assert_eq!(o.code, 3, "{args:?}: {}", o.stderr);
+        let v = lines(&o.stdout);
+        assert_eq!(v.len(), 3, "{args:?}");
+        let gone: Vec<&Value> = v.iter().filter(|o| o.get("error").is_some()).collect();
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0]["id"], "sessions/gone.recording.json");
+        assert_eq!(gone[0]["error"]["kind"], "io");
+    }
+}
