@@ -264,19 +264,22 @@ impl Corpus {
                 return Err(Error::new(ErrorKind::NoMatch, no_match_message(source)));
             }
         }
-        // Sort by normalised path, keep the first source's copy of duplicates.
-        let mut keyed: Vec<(PathBuf, PathBuf, u64, usize)> =
-            found.into_iter().map(|(p, size, si)| (normalise(&p), p, size, si)).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)));
-        keyed.dedup_by(|later, first| later.0 == first.0);
-        let entries = keyed
+        // Sort by path without leading `./` (compared component by component,
+        // no allocation), keep the first source's copy of duplicates.
+        found.sort_by(|a, b| components(&a.0).cmp(components(&b.0)).then(a.2.cmp(&b.2)));
+        found.dedup_by(|later, first| components(&later.0).eq(components(&first.0)));
+        let entries = found
             .into_iter()
-            .map(|(_, path, size, si)| {
+            .map(|(path, size, si)| {
                 let id = path.to_string_lossy().into_owned();
                 let adapter = registry.find_adapter(&id, type_hint);
                 let hint = adapter.as_deref().map_or(type_hint, |a| a.name()).to_owned();
-                let mut reference = RecordingReference::file(id, hint);
-                reference.source = sources[si].as_ref().to_owned();
+                let reference = RecordingReference {
+                    id,
+                    source: sources[si].as_ref().to_owned(),
+                    type_hint: hint,
+                    metadata: Default::default(),
+                };
                 Entry { reference, size, adapter }
             })
             .collect();
@@ -551,13 +554,9 @@ impl Drop for OpenOnDrop<'_> {
     }
 }
 
-/// The path without leading `./` components (for duplicate detection).
-fn normalise(p: &Path) -> PathBuf {
-    let mut comps = p.components().peekable();
-    while comps.peek() == Some(&Component::CurDir) {
-        comps.next();
-    }
-    comps.collect()
+/// The components of a path without leading `./` (for sorting and duplicate detection).
+fn components(p: &Path) -> impl Iterator<Item = Component<'_>> {
+    p.components().skip_while(|c| *c == Component::CurDir)
 }
 
 fn no_match_message(source: &str) -> String {
@@ -776,8 +775,8 @@ mod tests {
 
     #[test]
     fn leading_dot_slash_does_not_make_a_duplicate() {
-        assert_eq!(normalise(Path::new("./././a/b")), normalise(Path::new("a/b")));
-        assert_ne!(normalise(Path::new("a/./b/../c")), normalise(Path::new("a/c")));
+        assert!(components(Path::new("./././a/b")).eq(components(Path::new("a/b"))));
+        assert!(components(Path::new("a/./b/../c")).ne(components(Path::new("a/c"))));
     }
 
     #[test]
