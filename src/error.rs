@@ -35,6 +35,8 @@ pub enum ErrorKind {
     NoMatch,
     /// A configured limit (file size, nesting depth, alias budget) was exceeded.
     Limit,
+    /// A bug: an adapter panicked on this input (the corpus engine catches it).
+    Internal,
 }
 
 impl ErrorKind {
@@ -51,6 +53,7 @@ impl ErrorKind {
             ErrorKind::Glob => "glob",
             ErrorKind::NoMatch => "no_match",
             ErrorKind::Limit => "limit",
+            ErrorKind::Internal => "internal",
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   [`enumerate_files`] mirror the Go `adapters` package; [`Registry::load`]
 //!   returns owned [`owned::Message`]s and [`owned::RecordingMetadata`] like Go.
 //! * [`Registry::load_into`] and [`Loader`] are the zero-copy path.
+//! * [`Corpus`] expands files, directories and `**` globs and loads them in
+//!   parallel, streaming each [`Recording`] to a closure (the `arena-recordings`
+//!   tool's `ls`, `export` and `scan` are built on it).
 //! * [`promptkit`] writes messages and metadata exactly as PromptKit's Go
 //!   encoder does.
 //! * [`Error`] carries the file, byte offset, line and column of a failure.
@@ -27,6 +30,7 @@
 //! assert_eq!(recording.messages[0].role, "user");
 //! ```
 
+pub mod corpus;
 pub mod error;
 pub mod formats;
 pub mod generate;
@@ -36,8 +40,10 @@ pub mod model;
 pub mod owned;
 pub mod promptkit;
 pub mod registry;
+pub mod source;
 pub mod time;
 
+pub use corpus::{Corpus, Entry, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use formats::convert::MediaSource;
 pub use loader::{Limits, Loader, Parser};

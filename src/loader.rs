@@ -14,7 +14,6 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use bumpalo::Bump;
@@ -24,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formats;
 use crate::json::{self, Cx, Scratch, MAX_DEPTH};
 use crate::model::Recording;
+use crate::source;
 
 /// Bytes of padding simd-json needs after the document.
 const PADDING: usize = simd_json::INPUT_PADDING;
@@ -69,6 +69,7 @@ pub struct Loader {
     bump: Bump,
     scratch: Scratch,
     limits: Limits,
+    mmap_threshold: u64,
 }
 
 impl Default for Loader {
@@ -109,7 +110,20 @@ impl Loader {
             bump: Bump::new(),
             scratch: Scratch::default(),
             limits,
+            mmap_threshold: crate::source::DEFAULT_MMAP_THRESHOLD,
         }
+    }
+
+    /// Reads files of at least `bytes` bytes through a read-only memory map
+    /// instead of `read()` (`u64::MAX`, the default, never maps; see
+    /// [`crate::source`] for the measurement and the mapping's safety contract).
+    pub fn set_mmap_threshold(&mut self, bytes: u64) {
+        self.mmap_threshold = bytes;
+    }
+
+    /// The size from which files are memory-mapped.
+    pub fn mmap_threshold(&self) -> u64 {
+        self.mmap_threshold
     }
 
     /// The limits in force.
@@ -161,8 +175,10 @@ impl Loader {
         Ok(())
     }
 
-    /// Reads a regular file into the padded buffer with one `read` loop.
+    /// Reads a regular file into the padded buffer (one `read` loop, or a
+    /// copy from a read-only mapping for files over the mmap threshold).
     fn read_file(&mut self, path: &Path) -> Result<()> {
+        self.buf.clear();
         // Check the type before opening: opening a FIFO would block.
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_file() {
@@ -171,11 +187,16 @@ impl Loader {
         }
         self.check_size(meta.len()).map_err(|e| e.with_path(path))?;
         let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-        self.buf.clear();
-        self.buf.reserve(meta.len() as usize + PADDING + 1);
-        file.read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
-        // The file may have grown since the stat: check again.
-        self.check_size(self.buf.len() as u64).map_err(|e| e.with_path(path))?;
+        // The length of the open file: the path may have been replaced since.
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        self.check_size(size).map_err(|e| e.with_path(path))?;
+        self.buf.reserve(size as usize + PADDING);
+        if size >= self.mmap_threshold {
+            source::map_into(&file, size, &mut self.buf)
+        } else {
+            source::read_into(&mut file, size, &mut self.buf)
+        }
+        .map_err(|e| Error::io(path, e))?;
         let len = self.buf.len();
         self.buf.resize(len + PADDING, 0);
         Ok(())
@@ -194,7 +215,7 @@ impl Loader {
 
     fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
         self.recycle_arena();
-        let Loader { buf, buffers, tape, bump, scratch, limits } = self;
+        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
         let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
         let result = match parser {
             Parser::Session => formats::session::load(input),
