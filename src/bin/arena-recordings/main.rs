@@ -97,7 +97,36 @@ files, loaded, failed, messages, tool_calls, bytes and seconds.",
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    // `generate` (a synthetic corpus writer) is added here by the generator's issue.
+    /// Write a deterministic synthetic corpus of realistic recordings.
+    #[command(
+        long_about = "Write a deterministic corpus of realistic recordings of every format the tool \
+reads (session recordings, Arena run output, transcripts, recorder event-store JSONL) into OUTDIR, \
+in nested folders: multi-paragraph text with CJK, emoji and accents, JSON escapes, tool calls \
+with nested arguments, tool results, base64 image parts, RFC 3339 times with fractions and \
+offsets, non-message events. The same seed and options always give the same bytes. Prints \
+files, bytes and messages per format.",
+        after_help = "Example:\n  arena-recordings generate /tmp/gen --files 1000 --seed 7 --size-mix\n  arena-recordings scan /tmp/gen"
+    )]
+    Generate {
+        /// Directory to write into (created if missing).
+        #[arg(value_name = "OUTDIR")]
+        outdir: std::path::PathBuf,
+        /// Number of files to write.
+        #[arg(long, default_value_t = 100)]
+        files: usize,
+        /// Seed: the same seed and options give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Size of one inline base64 image, in KiB (0: no inline media).
+        #[arg(long, value_name = "K", default_value_t = 32)]
+        media_kb: usize,
+        /// Draw file sizes from 1 KB to several MB (most small, a few large).
+        #[arg(long)]
+        size_mix: bool,
+        /// Formats to write, comma-separated (session, arena, transcript, eventstore) [default: all].
+        #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+        kinds: Vec<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -156,8 +185,56 @@ fn main() -> ExitCode {
             .and_then(|c| export::run(&c, &run.options(), output.as_deref()).map(|t| t.max(walk_code(&c)))),
         Command::Scan { sources, run, format } => enumerate(&registry, sources)
             .and_then(|c| scan::run(&c, &run.options(), *format).map(|t| t.max(walk_code(&c)))),
+        Command::Generate { outdir, files, seed, media_kb, size_mix, kinds } => {
+            generate(outdir, *files, *seed, *media_kb, *size_mix, kinds)
+        }
     };
     ExitCode::from(result.unwrap_or_else(|Exit(code)| code))
+}
+
+fn generate(
+    outdir: &std::path::Path,
+    files: usize,
+    seed: u64,
+    media_kb: usize,
+    size_mix: bool,
+    kinds: &[String],
+) -> Result<u8, Exit> {
+    use arena_recordings::generate::{FileKind, GenerateOptions};
+    let mut opts = GenerateOptions { files, seed, media_kb, size_mix, ..GenerateOptions::default() };
+    if !kinds.is_empty() {
+        opts.kinds = Vec::with_capacity(kinds.len());
+        for k in kinds {
+            match FileKind::parse(k.trim()) {
+                Some(kind) => opts.kinds.push(kind),
+                None => {
+                    eprintln!("error: unknown kind '{k}' (session, arena, transcript, eventstore)");
+                    return Err(Exit(EXIT_USAGE));
+                }
+            }
+        }
+    }
+    let report = arena_recordings::generate::generate(outdir, &opts).map_err(|e| {
+        eprintln!("error: {}: {e}", outdir.display());
+        Exit(EXIT_FAILED)
+    })?;
+    let mut out = io::stdout().lock();
+    for k in &report.per_kind {
+        let _ = writeln!(
+            out,
+            "{:<11} {:>7} files {:>14} bytes {:>9} messages",
+            k.kind.as_str(),
+            k.files,
+            k.bytes,
+            k.messages
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<11} {:>7} files {:>14} bytes {:>9} messages",
+        "total", report.files, report.bytes, report.messages
+    );
+    Ok(EXIT_OK)
 }
 
 /// Exit code for problems met while walking (printed as warnings).
