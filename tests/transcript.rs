@@ -586,6 +586,12 @@ fn only_the_first_document_is_read_and_a_second_is_reported() {
         assert!(rec.warnings[0].contains("second YAML document (line 3)"), "{:?}", rec.warnings);
     });
     with("messages: []\n...\n", |rec| assert!(rec.warnings.is_empty()));
+    // A second document is not parsed, so its errors do not matter ...
+    with("messages: []\n--- [unclosed\n", |rec| assert_eq!(rec.warnings.len(), 1));
+    // ... but bad text after the first document that starts none is an error,
+    // even where yaml-rust2 ends the first document early.
+    let e = err(b"&anchor:\n  session_id: x\nmessages:\n  - role: user\n");
+    assert_eq!((e.kind(), e.position().unwrap().line), (ErrorKind::Syntax, 3));
 }
 
 #[test]

@@ -353,17 +353,19 @@ impl<'s, 'a> De<'s, 'a> {
         if end != Event::DocumentEnd {
             return Err(self.unexpected(&end, &mark));
         }
-        // Only the first document is read, as the reference; say so if there is more.
-        match self.next() {
-            Ok((Event::StreamEnd, _)) => {}
-            Ok((_, mark)) => warnings.push(
+        // Only the first document is read, as the reference; say so if there
+        // is more. Text after the first document that is not a new document
+        // (`---`) is an error: yaml-rust2 sometimes ends a document early on
+        // bad input, and what follows must not be dropped silently.
+        match self.next()? {
+            (Event::StreamEnd, _) => {}
+            (_, mark) => warnings.push(
                 bumpalo::format!(in bump,
                     "a second YAML document (line {}) was ignored: only the first document is read",
                     mark.line()
                 )
                 .into_bump_str(),
             ),
-            Err(_) => warnings.push("content after the first YAML document was ignored (it does not parse)"),
         }
         rec.warnings = warnings.into_bump_slice();
         Ok(rec)
