@@ -14,7 +14,10 @@
 
 mod common;
 
+use std::fs::File;
 use std::hint::black_box;
+use std::io::Read;
+use std::path::PathBuf;
 
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -326,7 +329,74 @@ fn parse<M: Measurement>(c: &mut Criterion<M>) {
             }
         }
         group.finish();
+        if matches!(shape, Shape::MediaHeavy | Shape::Mixed) {
+            from_file(c, kind, shape, &bytes, n, parser);
+        }
     }
+}
+
+/// The same document read from a file, as a user would load it: ours reads
+/// straight into the loader's padded buffer (`Loader::load_file`); the
+/// baselines `read` into a reused `Vec` and parse that. This removes the
+/// copy `load_bytes` needs and charges every parser the same `read`.
+fn from_file<M: Measurement>(
+    c: &mut Criterion<M>,
+    kind: FileKind,
+    shape: Shape,
+    bytes: &[u8],
+    n: usize,
+    parser: Parser,
+) {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+        .join("bench-corpus")
+        .join("documents");
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    let path = dir.join(format!("{}-{}{}", kind.as_str(), shape.as_str(), kind.extension()));
+    std::fs::write(&path, bytes).expect("write the bench document");
+    let read = |buf: &mut Vec<u8>| {
+        buf.clear();
+        File::open(&path).and_then(|mut f| f.read_to_end(buf)).expect("read the bench document");
+    };
+    let mut loader = Loader::new();
+    let mut buf = Vec::new();
+    let mut group = c.benchmark_group(format!("file/{}/{}", kind.as_str(), shape.as_str()));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function(BenchmarkId::new("arena_recordings", bytes.len()), |b| {
+        b.iter(|| assert_eq!(loader.load_file(&path, parser).unwrap().messages.len(), n))
+    });
+    if kind == FileKind::Session {
+        group.bench_function(BenchmarkId::new("serde_json", bytes.len()), |b| {
+            b.iter(|| {
+                read(&mut buf);
+                let s: sj::Session<'_> = serde_json::from_slice(&buf).unwrap();
+                assert_eq!(sj::session_messages(&s), n);
+            })
+        });
+        group.bench_function(BenchmarkId::new("sonic_rs", bytes.len()), |b| {
+            b.iter(|| {
+                read(&mut buf);
+                let s: sonic::Session<'_> = sonic_rs::from_slice(&buf).unwrap();
+                assert_eq!(sonic::session_messages(&s), n);
+            })
+        });
+    } else {
+        group.bench_function(BenchmarkId::new("serde_json", bytes.len()), |b| {
+            b.iter(|| {
+                read(&mut buf);
+                let r: sj::Run<'_> = serde_json::from_slice(&buf).unwrap();
+                assert_eq!(sj::run_messages(&r), n);
+            })
+        });
+        group.bench_function(BenchmarkId::new("sonic_rs", bytes.len()), |b| {
+            b.iter(|| {
+                read(&mut buf);
+                let r: sonic::Run<'_> = sonic_rs::from_slice(&buf).unwrap();
+                assert_eq!(sonic::run_messages(&r), n);
+            })
+        });
+    }
+    group.finish();
 }
 
 fn main() {
