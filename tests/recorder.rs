@@ -476,3 +476,15 @@ fn extras_are_typed() {
     let keys: Vec<&str> = rec.metadata.extras.iter().map(|(k, _)| *k).collect();
     assert_eq!(keys, ["o", "s"]);
 }
+
+#[test]
+fn generic_hint_detects_a_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("conversation.txt");
+    std::fs::write(&path, "metadata:\n  session_id: s-1\nmessages:\n  - role: user\n    content: hi\n")
+        .unwrap();
+    let reg = arena_recordings::Registry::new();
+    let r = arena_recordings::RecordingReference::file(path.to_str().unwrap(), "generic");
+    let (msgs, md) = reg.load(&r).unwrap();
+    assert_eq!((msgs.len(), msgs[0].content.as_str(), md.session_id.as_str()), (1, "hi", "s-1"));
+}

@@ -2,6 +2,7 @@
 //! `generic` hint, and `.json` files such as `promptarena run`'s
 //! `<RunID>.json`).
 //!
+//! A file that does not start with `{` or `[` is YAML, so a transcript.
 //! JSON Lines go to the session adapter's streaming reader. Anything else
 //! is parsed once as a JSON document, and its top-level keys pick the
 //! decoder that then runs on the same tape: `RunID`, `Messages`, `turns`
@@ -11,7 +12,7 @@
 //! anyway, so sniffing costs one walk over the root object's keys.
 
 use crate::error::Result;
-use crate::formats::{arena, recorder, session, warn_no_keys};
+use crate::formats::{arena, recorder, session, transcript, warn_no_keys};
 use crate::json::{key_is, Cx};
 use crate::loader::{Input, Parser};
 use crate::model::{Format, Recording};
@@ -24,10 +25,24 @@ const SESSION_KEYS: &[&str] = &["events", "metadata", "seq", "event", "type"];
 
 /// Reads a file whose format is detected from its content.
 pub(crate) fn load<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
+    if !looks_like_json(&input.buf[..input.len]) {
+        return transcript::decode(input);
+    }
     if recorder::looks_like_jsonl(&input.buf[..input.len]) {
         recorder::load_jsonl(input)
     } else {
         input.json_document(decode)
+    }
+}
+
+/// Whether the first non-blank byte (after a byte-order mark) opens a JSON
+/// object or array; anything else (`metadata:`, `---`, `#`, `%YAML`) is read
+/// as a transcript, the one YAML format.
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') | None => true,
+        Some(_) => false,
     }
 }
 
