@@ -160,10 +160,13 @@ impl Loader {
             return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
         }
         self.check_size(meta.len()).map_err(|e| e.with_path(path))?;
-        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
         self.buf.clear();
         self.buf.reserve(meta.len() as usize + PADDING + 1);
-        file.read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
+        // Never read more than one byte past the limit, even if the file
+        // keeps growing while it is read.
+        let cap = self.limits.max_file_size.min(u64::from(u32::MAX)).saturating_add(1);
+        file.take(cap).read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
         // The file may have grown since the stat: check again.
         self.check_size(self.buf.len() as u64).map_err(|e| e.with_path(path))?;
         let len = self.buf.len();
@@ -196,7 +199,6 @@ pub(crate) struct Input<'l, 'o> {
     /// The arena the recording is built in.
     pub(crate) bump: &'l Bump,
     /// Limits in force.
-    #[allow(dead_code)]
     pub(crate) limits: Limits,
     /// Where to find the original bytes again (for error positions).
     pub(crate) origin: Origin<'o>,
@@ -208,7 +210,7 @@ impl<'l> Input<'l, '_> {
         self,
         decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
     ) -> Result<Recording<'l>> {
-        let Input { buf, len, buffers, tape, bump, origin, .. } = self;
+        let Input { buf, len, buffers, tape, bump, origin, limits } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
@@ -217,7 +219,7 @@ impl<'l> Input<'l, '_> {
         if let Err(e) = json::parse(buf, len, buffers, &mut t) {
             *tape = t.reset();
             let original = origin.original();
-            return Err(json::syntax_error(&original, &e));
+            return Err(json::syntax_error(&original, &e, limits.max_depth));
         }
         let result = decode(&Cx::new(&t, buffers, bump));
         *tape = t.reset();
