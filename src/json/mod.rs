@@ -72,24 +72,27 @@ pub(crate) fn syntax_error(original: &[u8], simd: &simd_json::Error, max_depth: 
         )
         .at(e.valid_up_to());
     }
-    if matches!(simd.error(), T::InvalidUnicodeCodepoint) {
-        if let Some(e) = bad_unicode_escape(original) {
-            return e;
-        }
-    }
     // serde_json is an independent, careful scalar validator: it gives the
     // exact line and column and a clear message for what simd-json rejected.
-    // It skips strings and numbers without decoding them, so a lone
-    // surrogate or an out-of-range number gets here only through simd-json.
+    // It skips strings and numbers without decoding them, so, as in Go (which
+    // checks the whole syntax before decoding), a syntax error anywhere wins
+    // over a lone surrogate or an out-of-range number, which are left to
+    // `simd_error`.
     match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
         Err(e) if !e.to_string().starts_with("recursion limit exceeded") => {
+            let msg = e.to_string();
             let offset = if e.classify() == serde_json::error::Category::Eof {
                 // The text stops in the middle of a value: the error is at its end.
                 original.len()
+            } else if msg.starts_with("invalid number") && number_runs_to_end(body, e.line(), e.column()) {
+                // `1.` or `1e` cut off by the end of the text.
+                original.len()
+            } else if msg.starts_with("control character") || msg.starts_with("invalid escape") {
+                // serde_json's column is one off for these: find the byte.
+                first_string_error(original).unwrap_or(skip + offset_of_line_col(body, e.line(), e.column()))
             } else {
                 skip + offset_of_line_col(body, e.line(), e.column())
             };
-            let msg = e.to_string();
             let msg = match msg.rfind(" at line ") {
                 Some(i) => msg[..i].to_string(),
                 None => msg,
@@ -106,11 +109,17 @@ pub(crate) fn syntax_error(original: &[u8], simd: &simd_json::Error, max_depth: 
 }
 
 /// The error for what simd-json rejected and serde_json could not place
-/// (numbers beyond the float64 range, or nesting deeper than serde's limit).
+/// (lone surrogates, numbers beyond the float64 range, or anything in text
+/// nested deeper than serde's limit).
 #[cold]
 fn simd_error(original: &[u8], simd: &simd_json::Error) -> Error {
     use simd_json::ErrorType as T;
     let at = simd.index().min(original.len());
+    if matches!(simd.error(), T::InvalidUnicodeCodepoint) {
+        if let Some(e) = bad_unicode_escape(original) {
+            return e;
+        }
+    }
     if matches!(simd.error(), T::InvalidNumber | T::InvalidExponent) {
         let text = number_at(original, at);
         if text.parse::<f64>().is_ok_and(f64::is_infinite) {
@@ -127,6 +136,43 @@ fn number_at(bytes: &[u8], at: usize) -> &str {
     let rest = &bytes[at..];
     let n = rest.iter().take_while(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')).count();
     std::str::from_utf8(&rest[..n]).unwrap_or("")
+}
+
+/// The offset of the first byte that cannot appear where it is inside a
+/// string: a control character, the character after a `\` that is not an
+/// escape, or a non-hex digit of a `\u` escape (where Go points too).
+fn first_string_error(original: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    let mut in_string = false;
+    while i < original.len() {
+        let b = original[i];
+        if !in_string {
+            in_string = b == b'"';
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = false,
+            0..=0x1f => return Some(i),
+            b'\\' => {
+                match original.get(i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        let hex = original.get(i + 2..).unwrap_or_default();
+                        if let Some(j) = hex.iter().take(4).position(|c| !c.is_ascii_hexdigit()) {
+                            return Some(i + 2 + j);
+                        }
+                        i += 4;
+                    }
+                    _ => return Some(i + 1),
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Finds the first `\u` escape in a string of `original` that is not a
@@ -170,6 +216,17 @@ fn bad_unicode_escape(original: &[u8]) -> Option<Error> {
         i += 1;
     }
     None
+}
+
+/// Whether the number serde_json stopped in runs to the end of the text.
+fn number_runs_to_end(original: &[u8], line: usize, column: usize) -> bool {
+    let at = offset_of_line_col(original, line, column);
+    let start = original[..at].iter().rposition(|b| !is_number_byte(*b)).map_or(0, |i| i + 1);
+    start < original.len() && original[start..].iter().all(|b| is_number_byte(*b))
+}
+
+fn is_number_byte(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
 }
 
 fn offset_of_line_col(bytes: &[u8], line: usize, column: usize) -> usize {

@@ -43,6 +43,9 @@
 //!    reference skips it explicitly.
 //! 7. **Error kinds** are compared, positions are not (serde_json reports
 //!    line and column of a different character for some errors).
+//! 8. **Which error first.** Like Go, a syntax error anywhere in the text
+//!    wins over a lone surrogate or an out-of-range number earlier in it;
+//!    among those two, the first in the text wins.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -257,6 +260,14 @@ pub fn parse(bytes: &[u8]) -> R<J> {
         });
     }
     let parse = move || -> R<J> {
+        // Go checks the whole syntax before it decodes anything, so a syntax
+        // error anywhere wins over a lone surrogate or a number out of range
+        // (which IgnoredAny does not look at).
+        let mut de = serde_json::Deserializer::from_slice(body);
+        de.disable_recursion_limit();
+        if let Err(e) = serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end()) {
+            return Err(classify(body, &e));
+        }
         let mut de = serde_json::Deserializer::from_slice(body);
         de.disable_recursion_limit();
         let j = J::deserialize(&mut de).and_then(|j| de.end().map(|()| j));
