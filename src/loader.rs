@@ -80,9 +80,22 @@ impl Origin<'_> {
     pub(crate) fn original(&self) -> Cow<'_, [u8]> {
         match self {
             Origin::Bytes(b) => Cow::Borrowed(b),
-            Origin::File(p) => Cow::Owned(std::fs::read(p).unwrap_or_default()),
+            // Error path only. The file is read again (the buffer was changed
+            // by in-place parsing), as carefully as the first time: only a
+            // regular file, only as many bytes as it has now.
+            Origin::File(p) => Cow::Owned(reread(p).unwrap_or_default()),
         }
     }
+}
+
+fn reread(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    File::open(path)?.take(meta.len()).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 impl Loader {

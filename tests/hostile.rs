@@ -28,10 +28,9 @@ fn outcome(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Outcome {
     match loader.load_bytes(bytes, parser) {
         Ok(rec) => Outcome::Loaded(rec.messages.len()),
         Err(e) => {
-            // Every positioned error is located inside the input.
-            if let Some(off) = e.offset() {
-                assert!(off <= bytes.len(), "{e:?} past the end");
-                assert_eq!(e.position().map(|p| p.offset), Some(off), "{e:?} is located");
+            // Every error points at a byte of the kind it names.
+            if let Err(msg) = support::reference::check_error_position(bytes, &e) {
+                panic!("{msg}");
             }
             Outcome::Failed(e.kind(), e.offset())
         }
@@ -500,6 +499,12 @@ fn invalid_corpus() {
             }
             Err(e) if e.path() != Some(path.as_path()) => {
                 failures.push(format!("{name}: path {:?}", e.path()))
+            }
+            Err(e) if path.is_file() => {
+                if let Err(msg) = support::reference::check_error_position(&std::fs::read(&path).unwrap(), &e)
+                {
+                    failures.push(format!("{name}: {msg}"));
+                }
             }
             Err(_) => {}
         }

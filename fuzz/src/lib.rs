@@ -76,10 +76,10 @@ fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8]) -> Su
                 ),
                 "unexpected kind for bytes: {e:?}"
             );
-            if let Some(off) = e.offset() {
-                assert!(off <= data.len(), "offset {off} past the end ({})", data.len());
-                let pos = e.position().expect("an offset is located");
-                assert_eq!(pos.offset, off);
+            if let Err(msg) = reference::check_error_position(data, &e) {
+                panic!("{msg}");
+            }
+            if let Some(pos) = e.position() {
                 assert!(pos.line >= 1 && pos.column >= 1);
             }
             let text = e.to_string();

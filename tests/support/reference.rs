@@ -1204,11 +1204,51 @@ fn tree_depth(j: &J) -> usize {
     max
 }
 
+/// Checks that the byte an error points at is the kind of byte its kind
+/// names: the start of a value for type and value errors, an opening bracket
+/// for the nesting limit, the first bad byte or a `\u` escape for UTF-8.
+pub fn check_error_position(bytes: &[u8], e: &arena_recordings::Error) -> Result<(), String> {
+    let Some(off) = e.offset() else {
+        return match e.kind() {
+            ErrorKind::Limit | ErrorKind::Io => Ok(()),
+            _ => Err(format!("no offset: {e:?}")),
+        };
+    };
+    if off > bytes.len() {
+        return Err(format!("offset {off} past the end ({}): {e:?}", bytes.len()));
+    }
+    if e.position().map(|p| p.offset) != Some(off) {
+        return Err(format!("not located: {e:?}"));
+    }
+    let at = bytes.get(off).copied();
+    let ok = match e.kind() {
+        ErrorKind::Type | ErrorKind::Value => {
+            matches!(at, Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'))
+        }
+        ErrorKind::Limit => matches!(at, Some(b'[' | b'{')),
+        ErrorKind::Utf8 => match std::str::from_utf8(bytes) {
+            Err(u) => u.valid_up_to() == off,
+            Ok(_) => bytes[off..].starts_with(b"\\u"),
+        },
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        let near = String::from_utf8_lossy(&bytes[off.saturating_sub(10)..(off + 10).min(bytes.len())]);
+        Err(format!("{:?} error points at {at:?} (near {near:?}): {e}", e.kind()))
+    }
+}
+
 /// Runs the crate (with `loader`) and the reference on `bytes` and returns a
 /// description of the first disagreement, if any.
 pub fn check(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Result<(), String> {
     let expected = load(bytes, parser);
-    let actual = loader.load_bytes(bytes, parser).map(|rec| {
+    let actual = loader.load_bytes(bytes, parser);
+    if let Err(e) = &actual {
+        check_error_position(bytes, e)?;
+    }
+    let actual = actual.map(|rec| {
         let (messages, metadata) = arena_recordings::registry::to_owned(&rec);
         Outcome { format: rec.format, messages, metadata, warned: !rec.warnings.is_empty() }
     });
