@@ -128,7 +128,28 @@ fn simd_error(original: &[u8], simd: &simd_json::Error) -> Error {
             return Error::expected(ErrorKind::Value, "a number within the float64 range", text, msg).at(at);
         }
     }
-    Error::new(ErrorKind::Syntax, format!("invalid JSON: {:?}", simd.error())).at(at)
+    Error::new(ErrorKind::Syntax, format!("invalid JSON: {}", describe(simd.error()))).at(at)
+}
+
+/// Words for simd-json's error types (used when serde_json cannot say more).
+fn describe(t: &simd_json::ErrorType) -> &'static str {
+    use simd_json::ErrorType as T;
+    match t {
+        T::ExpectedArrayComma => "expected `,` or `]`",
+        T::ExpectedMapComma => "expected `,` or `}`",
+        T::ExpectedObjectColon => "expected `:`",
+        T::ExpectedMapEnd => "expected `}`",
+        T::KeyMustBeAString | T::ExpectedObjectKey => "key must be a string",
+        T::InvalidNumber | T::InvalidExponent => "invalid number",
+        T::InvalidEscape => "invalid escape",
+        T::InvalidUnicodeEscape | T::InvalidUnicodeCodepoint => "invalid \\u escape",
+        T::InvalidUtf8 => "invalid UTF-8",
+        T::TrailingData => "trailing characters",
+        T::UnterminatedString => "unterminated string",
+        T::Eof => "unexpected end of JSON input",
+        T::UnexpectedCharacter | T::ExpectedArrayContent | T::ExpectedObjectContent => "unexpected character",
+        _ => "not valid JSON",
+    }
 }
 
 /// The JSON number text starting at `at` (empty if there is none).
