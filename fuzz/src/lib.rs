@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use arena_recordings::registry::{FileAdapter, ARENA_OUTPUT, SESSION};
-use arena_recordings::{is_glob_pattern, promptkit, ErrorKind, Format, Loader, Parser, Recording, Registry};
+use arena_recordings::{
+    is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
+};
 
 #[path = "../../tests/support/reference.rs"]
 pub mod reference;
@@ -32,6 +34,14 @@ pub const BUILTINS: &[FileAdapter] = &[SESSION, ARENA_OUTPUT];
 
 thread_local! {
     static LOADER: RefCell<Loader> = RefCell::new(Loader::new());
+    /// Tight limits, to reach the limit paths with small inputs.
+    static SMALL: RefCell<Loader> =
+        RefCell::new(Loader::with_limits(Limits { max_depth: 8, max_file_size: 2048, ..Limits::default() }));
+}
+
+/// Whether `parser` reads JSON (error offsets then point at JSON tokens).
+fn is_json(parser: Parser) -> bool {
+    matches!(parser, Parser::Session | Parser::ArenaOutput)
 }
 
 /// What a load produced, reduced to comparable owned data.
@@ -41,12 +51,14 @@ enum Summary {
     Failed { kind: ErrorKind, offset: Option<usize>, text: String },
 }
 
-fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8]) -> Summary {
+fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8], parser: Parser) -> Summary {
     match result {
         Ok(rec) => {
             let n = rec.messages.len();
-            let checks_timestamps =
-                matches!(rec.format, Format::Session | Format::ArenaRun | Format::ArenaTurns);
+            let checks_timestamps = matches!(
+                rec.format,
+                Format::Session | Format::ArenaRun | Format::ArenaTurns | Format::Transcript
+            );
             assert!(!checks_timestamps || rec.metadata.timestamps.len() == n, "one timestamp per message");
             assert!(rec.metadata.duration_ns >= 0, "negative duration");
             let mut json = String::new();
@@ -76,8 +88,13 @@ fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8]) -> Su
                 ),
                 "unexpected kind for bytes: {e:?}"
             );
-            if let Err(msg) = reference::check_error_position(data, &e) {
-                panic!("{msg}");
+            if is_json(parser) {
+                if let Err(msg) = reference::check_error_position(data, &e) {
+                    panic!("{msg}");
+                }
+            } else if let Some(off) = e.offset() {
+                assert!(off <= data.len(), "offset {off} past the end ({})", data.len());
+                assert_eq!(e.position().map(|p| p.offset), Some(off), "not located");
             }
             if let Some(pos) = e.position() {
                 assert!(pos.line >= 1 && pos.column >= 1);
@@ -110,12 +127,21 @@ fn assert_valid_json(doc: &str) {
 
 /// Loads `data` with `parser` through a fresh loader and through a loader
 /// reused across inputs, checks the invariants, and checks they agree.
+///
+/// Then loads it again under tight limits: the outcome must be the same, or
+/// an [`ErrorKind::Limit`] error.
 pub fn load_checked(data: &[u8], parser: Parser) {
-    let fresh = summarize(Loader::new().load_bytes(data, parser), data);
+    let fresh = summarize(Loader::new().load_bytes(data, parser), data, parser);
     LOADER.with(|l| {
         let mut l = l.borrow_mut();
-        let reused = summarize(l.load_bytes(data, parser), data);
+        let reused = summarize(l.load_bytes(data, parser), data, parser);
         assert_eq!(fresh, reused, "a reused loader disagrees with a fresh one");
+    });
+    SMALL.with(|l| {
+        let mut l = l.borrow_mut();
+        let small = summarize(l.load_bytes(data, parser), data, parser);
+        let limited = matches!(small, Summary::Failed { kind: ErrorKind::Limit, .. });
+        assert!(small == fresh || limited, "tight limits changed the outcome: {small:?}, not {fresh:?}");
     });
 }
 
