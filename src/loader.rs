@@ -89,9 +89,22 @@ impl Origin<'_> {
     pub(crate) fn original(&self) -> Cow<'_, [u8]> {
         match self {
             Origin::Bytes(b) => Cow::Borrowed(b),
-            Origin::File(p) => Cow::Owned(std::fs::read(p).unwrap_or_default()),
+            // Error path only. The file is read again (the buffer was changed
+            // by in-place parsing), as carefully as the first time: only a
+            // regular file, only as many bytes as it has now.
+            Origin::File(p) => Cow::Owned(reread(p).unwrap_or_default()),
         }
     }
+}
+
+fn reread(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    File::open(path)?.take(meta.len()).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 impl Loader {
@@ -170,10 +183,13 @@ impl Loader {
             return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
         }
         self.check_size(meta.len()).map_err(|e| e.with_path(path))?;
-        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
         self.buf.clear();
         self.buf.reserve(meta.len() as usize + PADDING + 1);
-        file.read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
+        // Never read more than one byte past the limit, even if the file
+        // keeps growing while it is read.
+        let cap = self.limits.max_file_size.min(u64::from(u32::MAX)).saturating_add(1);
+        file.take(cap).read_to_end(&mut self.buf).map_err(|e| Error::io(path, e))?;
         // The file may have grown since the stat: check again.
         self.check_size(self.buf.len() as u64).map_err(|e| e.with_path(path))?;
         let len = self.buf.len();
@@ -221,7 +237,6 @@ pub(crate) struct Input<'l, 'o> {
     /// Reusable memory for the decoder.
     pub(crate) scratch: &'l mut Scratch,
     /// Limits in force.
-    #[allow(dead_code)]
     pub(crate) limits: Limits,
     /// Where to find the original bytes again (for error positions).
     pub(crate) origin: Origin<'o>,
@@ -233,7 +248,7 @@ impl<'l> Input<'l, '_> {
         self,
         decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
     ) -> Result<Recording<'l>> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, .. } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
@@ -242,7 +257,7 @@ impl<'l> Input<'l, '_> {
         if let Err(e) = json::parse(buf, len, buffers, &mut t) {
             *tape = t.reset();
             let original = origin.original();
-            return Err(json::syntax_error(&original, &e));
+            return Err(json::syntax_error(&original, &e, limits.max_depth));
         }
         let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
         let result = decode(&cx);
