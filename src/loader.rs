@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use bumpalo::Bump;
@@ -90,9 +91,22 @@ impl Origin<'_> {
     pub(crate) fn original(&self) -> Cow<'_, [u8]> {
         match self {
             Origin::Bytes(b) => Cow::Borrowed(b),
-            Origin::File(p) => Cow::Owned(std::fs::read(p).unwrap_or_default()),
+            // Error path only. The file is read again (the buffer was changed
+            // by in-place parsing), as carefully as the first time: only a
+            // regular file, only as many bytes as it has now.
+            Origin::File(p) => Cow::Owned(reread(p).unwrap_or_default()),
         }
     }
+}
+
+fn reread(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    File::open(path)?.take(meta.len()).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 impl Loader {
@@ -242,7 +256,6 @@ pub(crate) struct Input<'l, 'o> {
     /// Reusable memory for the decoder.
     pub(crate) scratch: &'l mut Scratch,
     /// Limits in force.
-    #[allow(dead_code)]
     pub(crate) limits: Limits,
     /// Where to find the original bytes again (for error positions).
     pub(crate) origin: Origin<'o>,
@@ -254,7 +267,7 @@ impl<'l> Input<'l, '_> {
         self,
         decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
     ) -> Result<Recording<'l>> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, .. } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
@@ -263,7 +276,7 @@ impl<'l> Input<'l, '_> {
         if let Err(e) = json::parse(buf, len, buffers, &mut t) {
             *tape = t.reset();
             let original = origin.original();
-            return Err(json::syntax_error(&original, &e));
+            return Err(json::syntax_error(&original, &e, limits.max_depth));
         }
         let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
         let result = decode(&cx);

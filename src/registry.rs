@@ -183,19 +183,48 @@ pub fn to_owned(rec: &Recording<'_>) -> (Vec<Message>, RecordingMetadata) {
 }
 
 /// Whether `hint` (trimmed, case-insensitive) is one of `hints`. An empty hint never matches.
+///
+/// As Go's `strings.EqualFold(t, strings.ToLower(strings.TrimSpace(hint)))`:
+/// `SESSİON` and `ſession` match `session` (exact for ASCII names).
 pub fn matches_type_hint(hint: &str, hints: &[&str]) -> bool {
     let h = hint.trim();
     if h.is_empty() {
         return false;
     }
-    let h = h.to_lowercase();
-    hints.iter().any(|x| x.to_lowercase() == h)
+    hints.iter().any(|x| h.chars().map(|c| fold_char(go_lower(c))).eq(x.chars().map(fold_char)))
 }
 
-/// Whether `source` (lowercased) ends with one of `suffixes` (lowercased).
+/// Whether `source` ends with one of `suffixes`, both lowercased as Go's
+/// `strings.ToLower` does (so `X.RECORDİNG.JSON` matches `.recording.json`).
 pub fn has_extension(source: &str, suffixes: &[&str]) -> bool {
-    let s = source.to_lowercase();
-    suffixes.iter().any(|x| s.ends_with(&x.to_lowercase()))
+    suffixes.iter().any(|x| {
+        let n = x.chars().count();
+        source.chars().rev().take(n).map(go_lower).eq(x.chars().rev().map(go_lower))
+    })
+}
+
+/// Go's `unicode.ToLower` (a simple mapping): Rust's, except that U+0130
+/// `İ` becomes `i` instead of `i` plus a combining dot.
+fn go_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(x), None) => x,
+        _ => c,
+    }
+}
+
+/// One representative per case-folding class, as Go's `strings.EqualFold`
+/// compares letters (exact for ASCII names): `ſ` ~ `s`, Kelvin sign ~ `k`;
+/// the Turkish dotted and dotless I fold only to themselves.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{17F}' => 's',
+        '\u{130}' | '\u{131}' => c,
+        c => go_lower(c),
+    }
 }
 
 /// A built-in file adapter: its hints, suffixes and parser.
@@ -435,5 +464,37 @@ impl Registry {
         loader: &'l mut Loader,
     ) -> Result<Recording<'l>> {
         self.route(&reference.id, &reference.type_hint, "ref")?.load_into(reference, loader)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Go: strings.EqualFold(t, strings.ToLower(strings.TrimSpace(hint))).
+    #[test]
+    fn hints_fold_like_go() {
+        let h = SESSION.hints();
+        for yes in
+            ["session", " SESSION\t", "\u{a0}Session\u{3000}", "SESS\u{130}ON", "\u{17F}ession", "recording"]
+        {
+            assert!(matches_type_hint(yes, h), "{yes:?}");
+        }
+        for no in ["", "  ", "sess\u{131}on", "sessions", "sessi\u{307}on", "json"] {
+            assert!(!matches_type_hint(no, h), "{no:?}");
+        }
+    }
+
+    // Go: strings.HasSuffix(strings.ToLower(path), strings.ToLower(ext)).
+    #[test]
+    fn suffixes_fold_like_go() {
+        let s = SESSION.suffixes();
+        for yes in ["x.recording.json", "X.RECORDING.JSON", "x.RECORD\u{130}NG.json", "dir/*.recording.json"]
+        {
+            assert!(has_extension(yes, s), "{yes:?}");
+        }
+        for no in ["x.json", "x.recording.json?x", "x.record\u{131}ng.json", ".recording.jso", ""] {
+            assert!(!has_extension(no, s), "{no:?}");
+        }
     }
 }

@@ -253,7 +253,12 @@ fn scan_of_the_shipped_corpus_reports_every_invalid_file() {
     let listed = lines(&run(&["ls", "corpus", "--format", "json"]).stdout);
     let invalid = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/invalid"))
         .unwrap()
-        .filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && name != "README.md"
+        })
         .count();
     assert!(invalid >= 3);
     let o = run(&["scan", "corpus", "--format", "json"]);
@@ -261,7 +266,11 @@ fn scan_of_the_shipped_corpus_reports_every_invalid_file() {
     let s: Value = serde_json::from_str(&o.stdout).unwrap();
     let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("{k} in {s}"));
     assert_eq!(n("files") as usize, listed.len());
-    assert_eq!(n("failed") as usize, invalid);
+    // Every file in corpus/invalid fails; so may the kept fuzz findings in corpus/crash.
+    let crash: Value =
+        serde_json::from_str(&run(&["scan", "corpus/crash", "--format", "json"]).stdout).unwrap();
+    let crash_failures = crash["failed"].as_u64().unwrap() as usize;
+    assert_eq!(n("failed") as usize, invalid + crash_failures);
     assert_eq!(n("loaded") + n("failed"), n("files"));
     assert!(n("messages") > 0 && n("tool_calls") > 0 && n("bytes") > 0);
     assert!(s["seconds"].as_f64().unwrap() >= 0.0);
@@ -271,7 +280,8 @@ fn scan_of_the_shipped_corpus_reports_every_invalid_file() {
         s["formats"].as_object().unwrap().values().map(|f| f["files"].as_u64().unwrap()).sum();
     assert_eq!(per_format, n("files"));
     for e in s["errors"].as_array().unwrap() {
-        assert!(e["id"].as_str().unwrap().starts_with("corpus/invalid/"), "{e}");
+        let id = e["id"].as_str().unwrap();
+        assert!(id.starts_with("corpus/invalid/") || id.starts_with("corpus/crash/"), "{e}");
     }
     // Text form: errors as path:line:col.
     let t = run(&["scan", "corpus"]);
@@ -293,7 +303,8 @@ fn each_invalid_file_fails_with_the_kind_its_name_starts_with() {
     for o in &v {
         let id = o["id"].as_str().unwrap();
         let name = Path::new(id).file_name().unwrap().to_string_lossy();
-        let kind = name.split('-').next().unwrap();
+        // `kind-description.ext` or `kind@offset__description.ext`.
+        let kind = name.split(['-', '@', '_']).next().unwrap();
         assert_eq!(o["error"]["kind"], kind, "{o}");
         assert!(o["error"]["line"].as_u64().is_some(), "a position for {id}: {o}");
     }

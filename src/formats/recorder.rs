@@ -718,7 +718,9 @@ impl<'a> Lines<'a> {
                         ErrorKind::Shape,
                         "invalid recording: missing metadata (expected a {\"type\":\"metadata\"} line with a \
                          version, or event-store lines {\"seq\":N,\"event\":{..}})",
-                    ));
+                    )
+                    // A whole-file problem: point at the start of the file.
+                    .at(0));
                 }
                 if self.ignored > 0 {
                     let w = bumpalo::format!(in self.acc.bump,
@@ -742,7 +744,7 @@ pub(crate) fn decode_line_document<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>>
 /// Streams a JSON Lines file: each non-blank line is parsed in place inside
 /// the loader's buffer and decoded before the next one is looked at.
 pub(crate) fn load_jsonl<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
-    let Input { buf, len, buffers, tape, bump, scratch, origin, .. } = input;
+    let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = input;
     if len > buf.len() || buf.len() - len < PADDING {
         return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
     }
@@ -796,7 +798,9 @@ pub(crate) fn load_jsonl<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
             taken = t.reset();
             let original = origin.original();
             let bytes = original.get(start..end).unwrap_or_default();
-            break Err(json::syntax_error(bytes, &e).shift(start).context(format_args!("line {line_no}")));
+            break Err(json::syntax_error(bytes, &e, limits.max_depth)
+                .shift(start)
+                .context(format_args!("line {line_no}")));
         }
         let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
         let r = lines.line(&cx, line_no);

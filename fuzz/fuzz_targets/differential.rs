@@ -1,0 +1,6 @@
+//! The zero-copy path against the serde_json reference (tests/support/reference.rs):
+//! same accept/reject decision, same error kind, same owned result.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    arena_recordings_fuzz::differential(data);
+});

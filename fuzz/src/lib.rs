@@ -1,0 +1,301 @@
+//! Shared checks for the fuzz targets. Each target is a three-line file that
+//! calls one function here, so a new format needs one new target file, one
+//! `[[bin]]` entry, and one line in [`PARSERS`]:
+//!
+//! * [`load_checked`]: arbitrary bytes through `Loader::load_bytes` for one
+//!   [`Parser`]; never panics, and the outcome is determinate (a fresh loader
+//!   and a loader reused across inputs agree; errors carry a position inside
+//!   the input; a loaded recording writes valid PromptKit JSON).
+//! * [`differential`]: the zero-copy path against the independent serde_json
+//!   reference in `tests/support/reference.rs` (also run by `cargo test`).
+//! * [`route_checked`]: arbitrary `(path, hint)` pairs through
+//!   `Registry::find_adapter` and `Registry::enumerate`, against a model of
+//!   the Go routing rules; globs are only expanded inside a private temp dir.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use arena_recordings::registry::{FileAdapter, ARENA_OUTPUT, SESSION};
+use arena_recordings::{
+    is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
+};
+
+#[path = "../../tests/support/reference.rs"]
+pub mod reference;
+
+/// Every parser [`load_checked`] is run with by the `any_format`-style loops
+/// (the per-format targets name theirs). Add new `Parser` variants here.
+pub const PARSERS: &[Parser] = &[Parser::Session, Parser::ArenaOutput];
+
+/// The built-in file adapters in registration order, as `Registry::new()`
+/// registers them. Add new built-ins here (the target checks the count).
+pub const BUILTINS: &[FileAdapter] = &[SESSION, ARENA_OUTPUT];
+
+thread_local! {
+    static LOADER: RefCell<Loader> = RefCell::new(Loader::new());
+    /// Tight limits, to reach the limit paths with small inputs.
+    static SMALL: RefCell<Loader> =
+        RefCell::new(Loader::with_limits(Limits { max_depth: 8, max_file_size: 2048, ..Limits::default() }));
+}
+
+/// Whether `parser` reads JSON (error offsets then point at JSON tokens).
+fn is_json(parser: Parser) -> bool {
+    matches!(parser, Parser::Session | Parser::ArenaOutput)
+}
+
+/// What a load produced, reduced to comparable owned data.
+#[derive(Debug, PartialEq)]
+enum Summary {
+    Loaded { format: Format, json: String, warnings: Vec<String> },
+    Failed { kind: ErrorKind, offset: Option<usize>, text: String },
+}
+
+fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8], parser: Parser) -> Summary {
+    match result {
+        Ok(rec) => {
+            let n = rec.messages.len();
+            let checks_timestamps = matches!(
+                rec.format,
+                Format::Session | Format::ArenaRun | Format::ArenaTurns | Format::Transcript
+            );
+            assert!(!checks_timestamps || rec.metadata.timestamps.len() == n, "one timestamp per message");
+            assert!(rec.metadata.duration_ns >= 0, "negative duration");
+            let mut json = String::new();
+            promptkit::write_messages(&mut json, rec.messages);
+            json.push('\n');
+            promptkit::write_metadata(&mut json, &rec.metadata);
+            for doc in json.split('\n') {
+                assert_valid_json(doc);
+            }
+            Summary::Loaded {
+                format: rec.format,
+                json,
+                warnings: rec.warnings.iter().map(|w| w.to_string()).collect(),
+            }
+        }
+        Err(e) => {
+            let kind = e.kind();
+            assert!(
+                matches!(
+                    kind,
+                    ErrorKind::Syntax
+                        | ErrorKind::Type
+                        | ErrorKind::Value
+                        | ErrorKind::Utf8
+                        | ErrorKind::Shape
+                        | ErrorKind::Limit
+                ),
+                "unexpected kind for bytes: {e:?}"
+            );
+            if is_json(parser) {
+                if let Err(msg) = reference::check_error_position(data, &e) {
+                    panic!("{msg}");
+                }
+            } else if let Some(off) = e.offset() {
+                assert!(off <= data.len(), "offset {off} past the end ({})", data.len());
+                assert_eq!(e.position().map(|p| p.offset), Some(off), "not located");
+            }
+            if let Some(pos) = e.position() {
+                assert!(pos.line >= 1 && pos.column >= 1);
+            }
+            let text = e.to_string();
+            assert!(!text.is_empty());
+            assert!(e.path().is_none());
+            Summary::Failed { kind, offset: e.offset(), text }
+        }
+    }
+}
+
+/// The PromptKit writer's output must be JSON (checked without serde's
+/// recursion limit, on a thread with room for deep `meta` values).
+fn assert_valid_json(doc: &str) {
+    let check = || {
+        let mut de = serde_json::Deserializer::from_str(doc);
+        de.disable_recursion_limit();
+        let r = <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut de).and_then(|_| de.end());
+        assert!(r.is_ok(), "PromptKit output is not JSON ({r:?}): {doc:.200}");
+    };
+    if doc.len() > 2_000 && doc.bytes().filter(|&b| b == b'[' || b == b'{').count() > 200 {
+        std::thread::scope(|s| {
+            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, check).unwrap().join().unwrap()
+        });
+    } else {
+        check();
+    }
+}
+
+/// Loads `data` with `parser` through a fresh loader and through a loader
+/// reused across inputs, checks the invariants, and checks they agree.
+///
+/// Then loads it again under tight limits: the outcome must be the same, or
+/// an [`ErrorKind::Limit`] error.
+pub fn load_checked(data: &[u8], parser: Parser) {
+    let fresh = summarize(Loader::new().load_bytes(data, parser), data, parser);
+    LOADER.with(|l| {
+        let mut l = l.borrow_mut();
+        let reused = summarize(l.load_bytes(data, parser), data, parser);
+        assert_eq!(fresh, reused, "a reused loader disagrees with a fresh one");
+    });
+    SMALL.with(|l| {
+        let mut l = l.borrow_mut();
+        let small = summarize(l.load_bytes(data, parser), data, parser);
+        let limited = matches!(small, Summary::Failed { kind: ErrorKind::Limit, .. });
+        assert!(small == fresh || limited, "tight limits changed the outcome: {small:?}, not {fresh:?}");
+    });
+}
+
+/// Runs [`reference::check`] for every parser the reference knows and
+/// panics on the first disagreement.
+pub fn differential(data: &[u8]) {
+    LOADER.with(|l| {
+        let mut l = l.borrow_mut();
+        for &parser in &reference::PARSERS {
+            if let Err(e) = reference::check(&mut l, data, parser) {
+                panic!("{parser:?}: {e}");
+            }
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Routing
+
+/// Go's `unicode.ToLower` for the letters that matter when comparing with
+/// an ASCII name: ASCII, U+0130 `İ` -> `i`, U+212A Kelvin -> `k`.
+fn go_lower(c: char) -> char {
+    match c {
+        '\u{130}' => 'i',
+        '\u{212A}' => 'k',
+        c => c.to_ascii_lowercase(),
+    }
+}
+
+/// Go: `strings.EqualFold(t, strings.ToLower(strings.TrimSpace(hint)))`.
+fn model_hint_matches(hint: &str, t: &str) -> bool {
+    let h = hint.trim();
+    if h.is_empty() {
+        return false;
+    }
+    let mut hc = h.chars().map(go_lower);
+    for tc in t.chars() {
+        let ok = match hc.next() {
+            Some('\u{17F}') => tc.eq_ignore_ascii_case(&'s'),
+            Some(c) => c.eq_ignore_ascii_case(&tc),
+            None => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    hc.next().is_none()
+}
+
+/// Go: `strings.HasSuffix(strings.ToLower(path), strings.ToLower(ext))`.
+fn model_has_suffix(path: &str, ext: &str) -> bool {
+    let mut pc = path.chars().rev().map(go_lower);
+    ext.chars().rev().all(|e| pc.next() == Some(e.to_ascii_lowercase()))
+}
+
+/// The adapter the crate should pick: an explicit hint that some adapter
+/// accepts wins (our deviation #3 from Go); otherwise the first suffix match.
+fn model_route(path: &str, hint: &str) -> Option<&'static FileAdapter> {
+    BUILTINS
+        .iter()
+        .find(|a| a.hints().iter().any(|t| model_hint_matches(hint, t)))
+        .or_else(|| BUILTINS.iter().find(|a| a.suffixes().iter().any(|s| model_has_suffix(path, s))))
+}
+
+/// A private directory with a few files, for expanding fuzzed globs.
+fn glob_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let root = std::env::temp_dir().join(format!("arena-recordings-fuzz-{}", std::process::id()));
+        for dir in ["sub/deep", "dir.recording.json"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for f in [
+            "a.recording.json",
+            "B.ARENA.JSON",
+            ".hidden.recording.json",
+            "x.txt",
+            "sub/c.recording.json",
+            "sub/deep/d.arena-output.json",
+            "[x].recording.json",
+        ] {
+            std::fs::write(root.join(f), b"{}").unwrap();
+        }
+        root
+    })
+}
+
+/// `path \0 hint` (lossy UTF-8) through the registry.
+pub fn route_checked(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (path, hint) = text.split_once('\0').unwrap_or((&text, ""));
+    let registry = Registry::new();
+    assert_eq!(registry.len(), BUILTINS.len(), "BUILTINS is out of date");
+
+    let found = registry.find_adapter(path, hint).map(|a| a.name().to_owned());
+    let expected = model_route(path, hint);
+    assert_eq!(
+        found.as_deref(),
+        expected.map(|a| a.canonical_hint()),
+        "route of {path:?} with hint {hint:?}"
+    );
+
+    // Enumerating a literal path never touches the file system.
+    if !is_glob_pattern(path) {
+        match (registry.enumerate(path, hint), expected) {
+            (Ok(refs), Some(a)) => {
+                assert_eq!(refs.len(), 1);
+                assert_eq!((refs[0].id.as_str(), refs[0].source.as_str()), (path, path));
+                assert_eq!(refs[0].type_hint, a.canonical_hint());
+            }
+            (Err(e), None) => {
+                assert_eq!(e.kind(), ErrorKind::NoAdapter);
+                let expected = if hint.is_empty() {
+                    let base = path.rsplit('/').next().unwrap_or(path);
+                    let ext = base.rfind('.').map_or("", |i| &base[i..]);
+                    format!("no adapter found for file extension '{ext}' (source: {path})")
+                } else {
+                    format!("no adapter found for type hint '{hint}' (source: {path})")
+                };
+                assert_eq!(e.message(), expected);
+            }
+            (r, _) => panic!("enumerate({path:?}, {hint:?}) = {r:?}, expected adapter {expected:?}"),
+        }
+        return;
+    }
+
+    // A glob: expand it only inside the private directory.
+    if path.split('/').any(|seg| seg == "..") || path.len() > 256 {
+        return;
+    }
+    let root = glob_root();
+    let pattern = format!("{}/{}", root.display(), path.trim_start_matches('/'));
+    let expected = model_route(&pattern, hint);
+    match registry.enumerate(&pattern, hint) {
+        Ok(refs) => {
+            let a = expected.expect("enumerated without an adapter");
+            assert!(!refs.is_empty());
+            for w in refs.windows(2) {
+                assert!(w[0].id < w[1].id, "sorted and unique");
+            }
+            for r in &refs {
+                assert!(Path::new(&r.id).is_file(), "{} is a file", r.id);
+                assert!(Path::new(&r.id).starts_with(root));
+                assert_eq!(r.source, pattern);
+                assert_eq!(r.type_hint, a.canonical_hint());
+            }
+        }
+        Err(e) => {
+            let ok = match e.kind() {
+                ErrorKind::NoAdapter => expected.is_none(),
+                ErrorKind::Glob | ErrorKind::NoMatch => expected.is_some(),
+                _ => false,
+            };
+            assert!(ok, "enumerate({pattern:?}, {hint:?}): {e:?}, expected adapter {expected:?}");
+        }
+    }
+}

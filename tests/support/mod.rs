@@ -1,0 +1,26 @@
+//! Helpers shared by the integration tests (and, through `#[path]`, by the fuzz targets).
+#![allow(dead_code)]
+
+pub mod reference;
+
+use std::path::{Path, PathBuf};
+
+/// Every file under `corpus/<dir>`, sorted (empty if the directory is missing).
+pub fn corpus_files(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(dir);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.is_file() && p.file_name().is_none_or(|n| n != "README.md") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,1289 @@
+//! An independent, straightforward reading of session recordings (FORMATS.md
+//! A1/C1) and Arena output (A2/C2), for differential testing of the
+//! zero-copy path.
+//!
+//! Nothing here shares code with the crate's decoders: the bytes are parsed
+//! by serde_json into a plain tree that keeps every object entry in document
+//! order (duplicates included), and the tree is walked into the owned model
+//! ([`owned::Message`], [`RecordingMetadata`]) following the specification
+//! and the crate's documented deviations from Go. Only three leaf helpers
+//! are borrowed from the crate: [`Timestamp::parse_rfc3339`] (tested on its
+//! own), Go's float formatting ([`go::write_f64`]) and the owned model types.
+//!
+//! [`check`] runs both paths on the same bytes and reports any disagreement.
+//! It is used by `tests/differential.rs` over `corpus/` and by the
+//! `differential` fuzz target.
+//!
+//! # Known intentional differences, handled explicitly
+//!
+//! 1. **Key case.** serde_json (with derive) matches keys case-sensitively;
+//!    the crate matches them like Go's `encoding/json`. This walker compares
+//!    keys with [`go_key_eq`]: ASCII case-insensitive, plus the two non-ASCII
+//!    letters Go folds onto ASCII ones (U+017F `ſ` ~ `s`, U+212A Kelvin `K` ~ `k`).
+//! 2. **Duplicate keys.** `serde_json::Value` keeps only the last entry; the
+//!    tree here keeps all entries in order and the walker applies each one in
+//!    turn, as Go does (scalars: last wins; objects: merged; arrays: replaced;
+//!    `null`: leaves scalars, clears lists and pointers).
+//! 3. **Number text.** serde_json reads `-0` as the float `-0.0`, while Go and
+//!    simd-json read it as the integer 0. The tree keeps each number's source
+//!    text (collected by a scan of the validated document), and integer
+//!    fields use Go's rule: the literal must be an integer in the `i64` range.
+//!    Floats are parsed from the text with Rust's correctly rounded parser.
+//! 4. **Numbers beyond the float64 range** (`1e400`) are rejected by simd-json
+//!    and serde_json alike, wherever they appear; Go only rejects them when
+//!    decoded into a number field. Both sides must say [`ErrorKind::Value`].
+//! 5. **Nesting.** serde_json stops at 128 levels by default; the reference
+//!    lifts that limit and enforces [`MAX_DEPTH`] itself (Go's limit: 10,000
+//!    levels accepted, 10,001 rejected). When the nesting limit is exceeded
+//!    *and* the text has a syntax error after that point, either kind is
+//!    accepted: simd-json finds some syntax errors (an unclosed string) in a
+//!    first pass over the whole file, before it tracks depth.
+//! 6. **Byte-order mark.** serde_json rejects a leading UTF-8 BOM; the crate
+//!    treats it as whitespace (Go rejects it too: see COMPATIBILITY.md). The
+//!    reference skips it explicitly.
+//! 7. **Error kinds** are compared, positions are not (serde_json reports
+//!    line and column of a different character for some errors).
+//! 8. **Which error first.** Like Go, a syntax error anywhere in the text
+//!    wins over a lone surrogate or an out-of-range number earlier in it;
+//!    among those two, the first in the text wins.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use arena_recordings::json::{go, MAX_DEPTH};
+use arena_recordings::owned::{
+    ContentPart, MediaContent, Message, MessageToolCall, MessageToolResult, RecordingMetadata,
+};
+use arena_recordings::{ErrorKind, Format, Loader, Parser, Timestamp};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------
+// The tree
+
+/// A JSON value that keeps object entries in order, duplicates included,
+/// and numbers as their source text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum J {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, as written in the file.
+    Num(String),
+    /// A string, unescaped.
+    Str(String),
+    /// An array.
+    Arr(Vec<J>),
+    /// An object: every entry in document order.
+    Obj(Vec<(String, J)>),
+}
+
+impl<'de> Deserialize<'de> for J {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = J;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<J, E> {
+                Ok(J::Bool(b))
+            }
+            // Number text is filled in afterwards by `fill_numbers`.
+            fn visit_i64<E>(self, _: i64) -> Result<J, E> {
+                Ok(J::Num(String::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<J, E> {
+                Ok(J::Num(String::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<J, E> {
+                Ok(J::Num(String::new()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<J, E> {
+                Ok(J::Str(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<J, E> {
+                Ok(J::Str(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(J::Arr(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, x)) = a.next_entry::<String, J>()? {
+                    v.push((k, x));
+                }
+                Ok(J::Obj(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The number literals of a valid JSON text, in document order.
+fn number_texts(text: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let n = text[i..]
+                    .iter()
+                    .take_while(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .count();
+                out.push(String::from_utf8_lossy(&text[i..i + n]).into_owned());
+                i += n;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn fill_numbers(j: &mut J, texts: &mut std::vec::IntoIter<String>) {
+    match j {
+        J::Num(t) => *t = texts.next().expect("one literal per number"),
+        J::Arr(items) => items.iter_mut().for_each(|x| fill_numbers(x, texts)),
+        J::Obj(items) => items.iter_mut().for_each(|(_, x)| fill_numbers(x, texts)),
+        _ => {}
+    }
+}
+
+/// Where nesting first goes deeper than `limit` (outside strings), if it does.
+fn depth_exceeded_at(text: &[u8], limit: usize) -> (usize, Option<usize>) {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+                if depth > limit {
+                    return (max, Some(i));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    (max, None)
+}
+
+// ---------------------------------------------------------------------------
+// Errors and outcome
+
+/// What the reference expects instead of a recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefError {
+    /// The error kind.
+    pub kind: ErrorKind,
+    /// Another kind the crate may report instead (difference 5 above).
+    pub alt: Option<ErrorKind>,
+    /// What went wrong, for messages.
+    pub detail: String,
+}
+
+type R<T> = Result<T, RefError>;
+
+fn err(kind: ErrorKind, detail: impl Into<String>) -> RefError {
+    RefError { kind, alt: None, detail: detail.into() }
+}
+
+fn type_err(field: &str, expected: &str, v: &J) -> RefError {
+    let found = match v {
+        J::Null => "null",
+        J::Bool(_) => "a boolean",
+        J::Num(_) => "a number",
+        J::Str(_) => "a string",
+        J::Arr(_) => "an array",
+        J::Obj(_) => "an object",
+    };
+    err(ErrorKind::Type, format!("{field}: expected {expected}, found {found}"))
+}
+
+/// A loaded recording, in the owned model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The format the document was read as.
+    pub format: Format,
+    /// The messages.
+    pub messages: Vec<Message>,
+    /// The metadata.
+    pub metadata: RecordingMetadata,
+    /// Whether a "no recognised keys" warning is expected.
+    pub warned: bool,
+}
+
+impl Outcome {
+    fn empty(format: Format) -> Outcome {
+        Outcome { format, messages: Vec::new(), metadata: RecordingMetadata::default(), warned: false }
+    }
+}
+
+/// Parses `bytes` as JSON into the order-keeping tree.
+pub fn parse(bytes: &[u8]) -> R<J> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(err(ErrorKind::Utf8, format!("invalid UTF-8 at byte {}", e.valid_up_to())));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (max_depth, deep_at) = depth_exceeded_at(body, MAX_DEPTH);
+    if deep_at.is_some() {
+        // Difference 5: past the limit only the kind is checked.
+        return Err(RefError {
+            kind: ErrorKind::Limit,
+            alt: Some(ErrorKind::Syntax),
+            detail: format!("nesting deeper than {MAX_DEPTH}"),
+        });
+    }
+    let parse = move || -> R<J> {
+        // Go checks the whole syntax before it decodes anything, so a syntax
+        // error anywhere wins over a lone surrogate or a number out of range
+        // (which IgnoredAny does not look at).
+        let mut de = serde_json::Deserializer::from_slice(body);
+        de.disable_recursion_limit();
+        if let Err(e) = serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end()) {
+            return Err(classify(body, &e));
+        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        de.disable_recursion_limit();
+        let j = J::deserialize(&mut de).and_then(|j| de.end().map(|()| j));
+        match j {
+            Ok(mut j) => {
+                let mut texts = number_texts(body).into_iter();
+                fill_numbers(&mut j, &mut texts);
+                assert!(texts.next().is_none(), "every number literal is used");
+                Ok(j)
+            }
+            Err(e) => Err(classify(body, &e)),
+        }
+    };
+    if max_depth > 100 {
+        // serde recursion per level is large; give deep documents room.
+        std::thread::scope(|s| {
+            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, parse).unwrap().join().unwrap()
+        })
+    } else {
+        parse()
+    }
+}
+
+/// The error kind for a serde_json syntax error.
+fn classify(body: &[u8], e: &serde_json::Error) -> RefError {
+    let msg = e.to_string();
+    let kind = if msg.starts_with("number out of range") {
+        ErrorKind::Value
+    } else if msg.contains("surrogate") || msg.contains("unicode code point") {
+        ErrorKind::Utf8
+    } else if msg.starts_with("unexpected end of hex escape") && follows_high_surrogate(body, e) {
+        // `"\ud800"` or `"\ud800x"`: a lone high surrogate.
+        ErrorKind::Utf8
+    } else {
+        ErrorKind::Syntax
+    };
+    err(kind, msg)
+}
+
+/// Whether the error position is right after a `\uD800`-`\uDBFF` escape.
+fn follows_high_surrogate(body: &[u8], e: &serde_json::Error) -> bool {
+    let mut start = 0;
+    for _ in 1..e.line() {
+        match body[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let at = (start + e.column()).min(body.len());
+    let head = &body[..at];
+    let Some(u) = head.windows(2).rposition(|w| w == b"\\u") else { return false };
+    let hex = &head[u + 2..];
+    hex.len() >= 4
+        && std::str::from_utf8(&hex[..4])
+            .ok()
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .is_some_and(|cp| (0xD800..0xDC00).contains(&cp))
+}
+
+// ---------------------------------------------------------------------------
+// Field access with Go's semantics
+
+/// Go's `encoding/json` key match for an ASCII field name: ASCII case
+/// folding, plus `ſ` (U+017F) ~ `s` and the Kelvin sign (U+212A) ~ `k`.
+pub fn go_key_eq(key: &str, name: &str) -> bool {
+    let mut k = key.chars();
+    for n in name.chars() {
+        let Some(c) = k.next() else { return false };
+        let ok = match c {
+            '\u{17F}' => n.eq_ignore_ascii_case(&'s'),
+            '\u{212A}' => n.eq_ignore_ascii_case(&'k'),
+            c => c.eq_ignore_ascii_case(&n),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    k.next().is_none()
+}
+
+fn obj<'j>(v: &'j J, field: &str) -> R<Option<&'j [(String, J)]>> {
+    match v {
+        J::Obj(o) => Ok(Some(o)),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "an object", v)),
+    }
+}
+
+fn arr<'j>(v: &'j J, field: &str) -> R<Option<&'j [J]>> {
+    match v {
+        J::Arr(a) => Ok(Some(a)),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "an array", v)),
+    }
+}
+
+fn string<'j>(v: &'j J, field: &str) -> R<Option<&'j str>> {
+    match v {
+        J::Str(s) => Ok(Some(s)),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "a string", v)),
+    }
+}
+
+fn set_string(v: &J, field: &str, slot: &mut String) -> R<()> {
+    if let Some(s) = string(v, field)? {
+        *slot = s.to_owned();
+    }
+    Ok(())
+}
+
+fn opt_string(v: &J, field: &str) -> R<Option<String>> {
+    Ok(string(v, field)?.map(str::to_owned))
+}
+
+fn is_int_literal(t: &str) -> bool {
+    !t.contains(['.', 'e', 'E'])
+}
+
+/// Go `int`/`int64`: an integer literal in range (`strconv.ParseInt`).
+fn int(v: &J, field: &str) -> R<Option<i64>> {
+    match v {
+        J::Num(t) if is_int_literal(t) => match t.parse::<i64>() {
+            Ok(i) => Ok(Some(i)),
+            Err(_) => Err(err(ErrorKind::Value, format!("{field}: {t} is out of the int64 range"))),
+        },
+        J::Num(t) => Err(err(ErrorKind::Value, format!("{field}: {t} is not an integer"))),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "an integer", v)),
+    }
+}
+
+fn set_int(v: &J, field: &str, slot: &mut i64) -> R<()> {
+    if let Some(i) = int(v, field)? {
+        *slot = i;
+    }
+    Ok(())
+}
+
+fn float(v: &J, field: &str) -> R<Option<f64>> {
+    match v {
+        J::Num(t) => Ok(Some(t.parse::<f64>().expect("validated number"))),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "a number", v)),
+    }
+}
+
+fn boolean(v: &J, field: &str) -> R<Option<bool>> {
+    match v {
+        J::Bool(b) => Ok(Some(*b)),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "a boolean", v)),
+    }
+}
+
+fn time(v: &J, field: &str) -> R<Option<Timestamp>> {
+    match v {
+        J::Str(s) => Timestamp::parse_rfc3339(s)
+            .map(Some)
+            .ok_or_else(|| err(ErrorKind::Value, format!("{field}: {s:?} is not RFC 3339"))),
+        J::Null => Ok(None),
+        _ => Err(type_err(field, "an RFC 3339 string", v)),
+    }
+}
+
+fn str_list(v: &J, field: &str) -> R<Vec<String>> {
+    let Some(items) = arr(v, field)? else { return Ok(Vec::new()) };
+    items.iter().map(|x| Ok(string(x, field)?.unwrap_or("").to_owned())).collect()
+}
+
+/// Compact JSON text: minimal string escaping, integers in decimal, floats
+/// in Go's shortest form, entries in document order.
+pub fn raw(v: &J) -> String {
+    let mut out = String::new();
+    write_raw(v, &mut out);
+    out
+}
+
+fn write_raw(v: &J, out: &mut String) {
+    match v {
+        J::Null => out.push_str("null"),
+        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        J::Num(t) => out.push_str(&number_text(t)),
+        J::Str(s) => write_str(s, out),
+        J::Arr(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_raw(x, out);
+            }
+            out.push(']');
+        }
+        J::Obj(items) => {
+            out.push('{');
+            for (i, (k, x)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write_raw(x, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn number_text(t: &str) -> String {
+    if is_int_literal(t) {
+        if let Ok(i) = t.parse::<i64>() {
+            return i.to_string();
+        }
+        if let Ok(u) = t.parse::<u64>() {
+            return u.to_string();
+        }
+    }
+    let mut s = String::new();
+    go::write_f64(&mut s, t.parse::<f64>().expect("validated number"));
+    s
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The span between the earliest and latest non-zero time, never negative.
+fn span(times: &[Timestamp]) -> Duration {
+    let ns: Vec<i128> = times.iter().filter(|t| !t.is_zero()).map(|t| t.unix_nanos()).collect();
+    match (ns.iter().min(), ns.iter().max()) {
+        (Some(lo), Some(hi)) => Duration::from_nanos((hi - lo).min(i128::from(i64::MAX)) as u64),
+        _ => Duration::ZERO,
+    }
+}
+
+fn text_part(text: &str) -> ContentPart {
+    ContentPart { kind: "text".into(), text: Some(text.into()), media: None }
+}
+
+fn text_tool_result(id: &str, text: &str) -> MessageToolResult {
+    MessageToolResult { id: id.into(), parts: vec![text_part(text)], ..MessageToolResult::default() }
+}
+
+fn concat_text(parts: &[ContentPart]) -> String {
+    parts.iter().filter(|p| p.kind == "text").filter_map(|p| p.text.as_deref()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// A1/C1: session recordings
+
+/// Loads a session recording document.
+pub fn session(root: &J) -> R<Outcome> {
+    let Some(entries) = obj(root, "the session recording")? else {
+        return Ok(Outcome::empty(Format::Session));
+    };
+    let (mut session_id, mut provider_id, mut model) = (String::new(), String::new(), String::new());
+    let mut tags = Vec::new();
+    let mut messages = Vec::new();
+    let mut timestamps = Vec::new();
+    let mut recognised = false;
+    for (k, v) in entries {
+        if go_key_eq(k, "metadata") {
+            recognised = true;
+            for (k, v) in obj(v, "metadata")?.unwrap_or_default() {
+                if go_key_eq(k, "session_id") {
+                    set_string(v, "session_id", &mut session_id)?;
+                } else if go_key_eq(k, "provider_id") {
+                    set_string(v, "provider_id", &mut provider_id)?;
+                } else if go_key_eq(k, "model") {
+                    set_string(v, "model", &mut model)?;
+                } else if go_key_eq(k, "tags") {
+                    tags = str_list(v, "tags")?;
+                }
+            }
+        } else if go_key_eq(k, "events") {
+            recognised = true;
+            messages.clear();
+            timestamps.clear();
+            for ev in arr(v, "events")?.unwrap_or_default() {
+                let Some(ev) = obj(ev, "events")? else { continue };
+                let mut kind = String::new();
+                let mut ts = Timestamp::ZERO;
+                let mut m = RecordedMsg::default();
+                for (k, v) in ev {
+                    if go_key_eq(k, "type") {
+                        set_string(v, "type", &mut kind)?;
+                    } else if go_key_eq(k, "timestamp") {
+                        ts = time(v, "timestamp")?.unwrap_or(ts);
+                    } else if go_key_eq(k, "message") {
+                        m.merge(v)?;
+                    }
+                }
+                if kind == "message" {
+                    messages.push(m.into_message(ts));
+                    timestamps.push(ts);
+                }
+            }
+        }
+    }
+    let mut provider_info = BTreeMap::new();
+    if !provider_id.is_empty() || !model.is_empty() {
+        provider_info.insert("provider_id".to_owned(), Value::String(provider_id));
+        provider_info.insert("model".to_owned(), Value::String(model));
+    }
+    let metadata = RecordingMetadata {
+        provider_info,
+        tags,
+        duration: span(&timestamps),
+        timestamps,
+        session_id,
+        ..RecordingMetadata::default()
+    };
+    Ok(Outcome { format: Format::Session, messages, metadata, warned: !recognised })
+}
+
+#[derive(Default)]
+struct RecordedMsg {
+    role: String,
+    content: String,
+    parts: Vec<ContentPart>,
+    tool_calls: Vec<MessageToolCall>,
+    tool_call_id: String,
+}
+
+#[derive(Default)]
+struct MediaSrc {
+    mime_type: String,
+    data: String,
+    uri: String,
+    path: String,
+    size: i64,
+    width: i64,
+    height: i64,
+    duration: i64,
+}
+
+impl RecordedMsg {
+    fn merge(&mut self, v: &J) -> R<()> {
+        for (k, v) in obj(v, "message")?.unwrap_or_default() {
+            if go_key_eq(k, "role") {
+                set_string(v, "role", &mut self.role)?;
+            } else if go_key_eq(k, "content") {
+                set_string(v, "content", &mut self.content)?;
+            } else if go_key_eq(k, "name") {
+                string(v, "name")?;
+            } else if go_key_eq(k, "parts") {
+                self.parts = recorded_parts(v)?;
+            } else if go_key_eq(k, "tool_calls") {
+                self.tool_calls = recorded_tool_calls(v)?;
+            } else if go_key_eq(k, "tool_call_id") {
+                set_string(v, "tool_call_id", &mut self.tool_call_id)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn into_message(self, ts: Timestamp) -> Message {
+        let tool_result =
+            (!self.tool_call_id.is_empty()).then(|| text_tool_result(&self.tool_call_id, &self.content));
+        Message {
+            role: self.role,
+            content: self.content,
+            parts: self.parts,
+            tool_calls: self.tool_calls,
+            tool_result,
+            timestamp: ts,
+            ..Message::default()
+        }
+    }
+}
+
+fn recorded_parts(v: &J) -> R<Vec<ContentPart>> {
+    let mut out = Vec::new();
+    for item in arr(v, "parts")?.unwrap_or_default() {
+        let (mut kind, mut text, mut media) = (String::new(), None::<String>, None::<MediaSrc>);
+        for (k, v) in obj(item, "parts")?.unwrap_or_default() {
+            if go_key_eq(k, "type") {
+                set_string(v, "type", &mut kind)?;
+            } else if go_key_eq(k, "text") {
+                text = opt_string(v, "text")?;
+            } else if go_key_eq(k, "media") {
+                media = match obj(v, "media")? {
+                    None => None,
+                    Some(fields) => {
+                        let mut m = media.take().unwrap_or_default();
+                        media_source(fields, &mut m)?;
+                        Some(m)
+                    }
+                };
+            }
+        }
+        // Shared part conversion (FORMATS.md section c).
+        let mut p = ContentPart { kind, ..ContentPart::default() };
+        match p.kind.as_str() {
+            "text" => p.text = text.filter(|t| !t.is_empty()),
+            "image" | "audio" | "video" | "document" => p.media = media.map(convert_media),
+            _ => {}
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
+
+fn media_source(fields: &[(String, J)], m: &mut MediaSrc) -> R<()> {
+    for (k, v) in fields {
+        match () {
+            _ if go_key_eq(k, "mime_type") => set_string(v, "mime_type", &mut m.mime_type)?,
+            _ if go_key_eq(k, "data") => set_string(v, "data", &mut m.data)?,
+            _ if go_key_eq(k, "uri") => set_string(v, "uri", &mut m.uri)?,
+            _ if go_key_eq(k, "path") => set_string(v, "path", &mut m.path)?,
+            _ if go_key_eq(k, "size") => set_int(v, "size", &mut m.size)?,
+            _ if go_key_eq(k, "width") => set_int(v, "width", &mut m.width)?,
+            _ if go_key_eq(k, "height") => set_int(v, "height", &mut m.height)?,
+            _ if go_key_eq(k, "duration") => set_int(v, "duration", &mut m.duration)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn convert_media(m: MediaSrc) -> MediaContent {
+    let positive = |x: i64| (x > 0).then_some(x);
+    let mut out = MediaContent { mime_type: m.mime_type, ..MediaContent::default() };
+    if !m.data.is_empty() {
+        out.data = Some(m.data);
+    } else if !m.uri.is_empty() {
+        out.url = Some(m.uri);
+    } else if !m.path.is_empty() {
+        out.file_path = Some(m.path);
+    }
+    out.size_kb = positive(m.size).map(|b| b / 1024);
+    out.width = positive(m.width);
+    out.height = positive(m.height);
+    out.duration = positive(m.duration).map(|ms| ms / 1000);
+    out
+}
+
+fn recorded_tool_calls(v: &J) -> R<Vec<MessageToolCall>> {
+    let mut out = Vec::new();
+    for item in arr(v, "tool_calls")?.unwrap_or_default() {
+        let mut c = MessageToolCall::default();
+        for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
+            if go_key_eq(k, "id") {
+                set_string(v, "id", &mut c.id)?;
+            } else if go_key_eq(k, "type") {
+                string(v, "type")?;
+            } else if go_key_eq(k, "function") {
+                for (k, v) in obj(v, "function")?.unwrap_or_default() {
+                    if go_key_eq(k, "name") {
+                        set_string(v, "name", &mut c.name)?;
+                    } else if go_key_eq(k, "arguments") {
+                        // A string of JSON text, or (our extension) any value.
+                        match v {
+                            J::Null => {}
+                            J::Str(s) => c.args = s.clone(),
+                            other => c.args = raw(other),
+                        }
+                    }
+                }
+            }
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// A2/C2: Arena output
+
+/// Loads an Arena output document, choosing the shape by its keys.
+pub fn arena(root: &J) -> R<Outcome> {
+    let Some(entries) = obj(root, "the arena output")? else {
+        return Ok(Outcome::empty(Format::ArenaTurns));
+    };
+    let (mut has_run, mut has_messages, mut has_turns) = (false, false, false);
+    for (k, v) in entries {
+        if go_key_eq(k, "RunID") {
+            has_run = true;
+        } else if go_key_eq(k, "Messages") {
+            has_run = true;
+            let empty = match v {
+                J::Null => true,
+                J::Arr(a) => a.is_empty(),
+                _ => false,
+            };
+            has_messages |= !empty;
+        } else if go_key_eq(k, "turns") {
+            has_turns = true;
+        }
+    }
+    if has_messages || (has_run && !has_turns) {
+        return run(entries);
+    }
+    let mut out = turns(entries)?;
+    let known = ["scenario_id", "provider_id", "metadata", "summary"];
+    out.warned =
+        !has_turns && !has_run && !entries.iter().any(|(k, _)| known.iter().any(|n| go_key_eq(k, n)));
+    Ok(out)
+}
+
+fn run(entries: &[(String, J)]) -> R<Outcome> {
+    let mut strs: BTreeMap<&str, String> = BTreeMap::new();
+    let mut params = None;
+    let mut tags = Vec::new();
+    let (mut start, mut end) = (Timestamp::ZERO, Timestamp::ZERO);
+    let mut duration = 0i64;
+    let mut messages = Vec::new();
+    let names = [
+        ("RunID", "run_id"),
+        ("ScenarioID", "scenario_id"),
+        ("PromptPack", "prompt_pack"),
+        ("Region", "region"),
+        ("ProviderID", "provider_id"),
+        ("Error", "error"),
+    ];
+    for (k, v) in entries {
+        if let Some((field, key)) = names.iter().find(|(n, _)| go_key_eq(k, n)) {
+            set_string(v, field, strs.entry(key).or_default())?;
+        } else if go_key_eq(k, "Messages") {
+            messages = Vec::new();
+            for item in arr(v, "Messages")?.unwrap_or_default() {
+                let mut m = Message::default();
+                message(item, &mut m)?;
+                messages.push(m);
+            }
+        } else if go_key_eq(k, "Params") {
+            params = obj(v, "Params")?.filter(|o| !o.is_empty()).map(|_| raw(v));
+        } else if go_key_eq(k, "SessionTags") {
+            tags = str_list(v, "SessionTags")?;
+        } else if go_key_eq(k, "StartTime") {
+            start = time(v, "StartTime")?.unwrap_or(start);
+        } else if go_key_eq(k, "EndTime") {
+            end = time(v, "EndTime")?.unwrap_or(end);
+        } else if go_key_eq(k, "Duration") {
+            set_int(v, "Duration", &mut duration)?;
+        }
+    }
+    let get = |k: &str| strs.get(k).cloned().unwrap_or_default();
+    let timestamps =
+        messages.iter().map(|m| if m.timestamp.is_zero() { start } else { m.timestamp }).collect();
+    let duration_ns: i128 = if duration > 0 {
+        i128::from(duration)
+    } else if !start.is_zero() && !end.is_zero() {
+        (end.unix_nanos() - start.unix_nanos()).clamp(0, i128::from(i64::MAX))
+    } else {
+        0
+    };
+    let mut provider_info = BTreeMap::new();
+    if !get("provider_id").is_empty() {
+        provider_info.insert("provider_id".to_owned(), Value::String(get("provider_id")));
+    }
+    let mut extras = BTreeMap::new();
+    for key in ["scenario_id", "prompt_pack", "region", "error"] {
+        if !get(key).is_empty() {
+            extras.insert(key.to_owned(), Value::String(get(key)));
+        }
+    }
+    if let Some(p) = params {
+        extras.insert("params".to_owned(), serde_json::from_str(&p).unwrap_or(Value::Null));
+    }
+    let metadata = RecordingMetadata {
+        provider_info,
+        tags,
+        timestamps,
+        session_id: get("run_id"),
+        duration: Duration::from_nanos(duration_ns as u64),
+        extras,
+        ..RecordingMetadata::default()
+    };
+    Ok(Outcome { format: Format::ArenaRun, messages, metadata, warned: false })
+}
+
+/// PromptKit `types.Message` (output schema), merged into `m` as Go does.
+fn message(v: &J, m: &mut Message) -> R<()> {
+    let Some(fields) = obj(v, "message")? else { return Ok(()) };
+    for (k, v) in fields {
+        match () {
+            _ if go_key_eq(k, "role") => set_string(v, "role", &mut m.role)?,
+            _ if go_key_eq(k, "content") => set_string(v, "content", &mut m.content)?,
+            _ if go_key_eq(k, "parts") => m.parts = output_parts(v)?,
+            _ if go_key_eq(k, "tool_calls") => {
+                m.tool_calls = Vec::new();
+                for item in arr(v, "tool_calls")?.unwrap_or_default() {
+                    let mut c = MessageToolCall::default();
+                    for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
+                        match () {
+                            _ if go_key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
+                            _ if go_key_eq(k, "name") => set_string(v, "name", &mut c.name)?,
+                            // json.RawMessage: any value, null included.
+                            _ if go_key_eq(k, "args") => c.args = raw(v),
+                            _ if go_key_eq(k, "provider_metadata") => {
+                                c.provider_metadata = obj(v, "provider_metadata")?.map(|_| raw(v));
+                            }
+                            _ => {}
+                        }
+                    }
+                    m.tool_calls.push(c);
+                }
+            }
+            _ if go_key_eq(k, "tool_result") => {
+                m.tool_result = match obj(v, "tool_result")? {
+                    None => None,
+                    Some(fields) => {
+                        let mut r = m.tool_result.take().unwrap_or_default();
+                        tool_result(fields, &mut r)?;
+                        Some(r)
+                    }
+                };
+            }
+            _ if go_key_eq(k, "timestamp") => m.timestamp = time(v, "timestamp")?.unwrap_or(m.timestamp),
+            _ if go_key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut m.latency_ms)?,
+            _ if go_key_eq(k, "cost_info") => m.cost_info = obj(v, "cost_info")?.map(|_| raw(v)),
+            _ if go_key_eq(k, "finish_reason") => set_string(v, "finish_reason", &mut m.finish_reason)?,
+            _ if go_key_eq(k, "meta") => m.meta = obj(v, "meta")?.map(|_| raw(v)),
+            _ if go_key_eq(k, "reasoning") => m.reasoning = obj(v, "reasoning")?.map(|_| raw(v)),
+            _ if go_key_eq(k, "validations") => m.validations = arr(v, "validations")?.map(|_| raw(v)),
+            _ => {}
+        }
+    }
+    // Message's custom decoder: a tool message takes its result's text.
+    if let Some(r) = &m.tool_result {
+        if m.content.is_empty() {
+            m.content = concat_text(&r.parts);
+        }
+    }
+    Ok(())
+}
+
+fn tool_result(fields: &[(String, J)], r: &mut MessageToolResult) -> R<()> {
+    let mut legacy: Option<String> = None;
+    for (k, v) in fields {
+        match () {
+            _ if go_key_eq(k, "id") => set_string(v, "id", &mut r.id)?,
+            _ if go_key_eq(k, "name") => set_string(v, "name", &mut r.name)?,
+            _ if go_key_eq(k, "parts") => r.parts = output_parts(v)?,
+            _ if go_key_eq(k, "error") => set_string(v, "error", &mut r.error)?,
+            _ if go_key_eq(k, "error_type") => set_string(v, "error_type", &mut r.error_type)?,
+            _ if go_key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut r.latency_ms)?,
+            _ if go_key_eq(k, "content") => {
+                if let Some(s) = opt_string(v, "content")? {
+                    legacy = Some(s);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Legacy run outputs (before PromptKit #617): `content` becomes a text part.
+    if let Some(text) = legacy.filter(|t| !t.is_empty()) {
+        if r.parts.is_empty() {
+            r.parts = vec![text_part(&text)];
+        }
+    }
+    Ok(())
+}
+
+/// `[]types.ContentPart` (output schema).
+fn output_parts(v: &J) -> R<Vec<ContentPart>> {
+    let mut out = Vec::new();
+    for item in arr(v, "parts")?.unwrap_or_default() {
+        let mut p = ContentPart::default();
+        for (k, v) in obj(item, "parts")?.unwrap_or_default() {
+            if go_key_eq(k, "type") {
+                set_string(v, "type", &mut p.kind)?;
+            } else if go_key_eq(k, "text") {
+                p.text = opt_string(v, "text")?;
+            } else if go_key_eq(k, "media") {
+                p.media = media_content(v, p.media.take())?;
+            }
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// `*types.MediaContent`: null clears it, an object merges into it.
+fn media_content(v: &J, current: Option<MediaContent>) -> R<Option<MediaContent>> {
+    let Some(fields) = obj(v, "media")? else { return Ok(None) };
+    let mut m = current.unwrap_or_default();
+    for (k, v) in fields {
+        let strs: [(&str, &mut Option<String>); 8] = [
+            ("data", &mut m.data),
+            ("file_path", &mut m.file_path),
+            ("url", &mut m.url),
+            ("storage_reference", &mut m.storage_reference),
+            ("format", &mut m.format),
+            ("detail", &mut m.detail),
+            ("caption", &mut m.caption),
+            ("policy_name", &mut m.policy_name),
+        ];
+        let mut done = false;
+        for (name, slot) in strs {
+            if go_key_eq(k, name) {
+                *slot = opt_string(v, name)?;
+                done = true;
+            }
+        }
+        let ints: [(&str, &mut Option<i64>); 7] = [
+            ("size_kb", &mut m.size_kb),
+            ("duration", &mut m.duration),
+            ("bit_rate", &mut m.bit_rate),
+            ("channels", &mut m.channels),
+            ("width", &mut m.width),
+            ("height", &mut m.height),
+            ("fps", &mut m.fps),
+        ];
+        for (name, slot) in ints {
+            if go_key_eq(k, name) {
+                *slot = int(v, name)?;
+                done = true;
+            }
+        }
+        if !done && go_key_eq(k, "mime_type") {
+            set_string(v, "mime_type", &mut m.mime_type)?;
+        }
+    }
+    Ok(Some(m))
+}
+
+struct Turn {
+    ts: Timestamp,
+    user_content: String,
+    user_parts: Vec<ContentPart>,
+    response: Message,
+    tool_results: Vec<(String, String)>,
+}
+
+fn turns(entries: &[(String, J)]) -> R<Outcome> {
+    let (mut scenario_id, mut provider_id) = (String::new(), String::new());
+    let mut tags = Vec::new();
+    let mut messages = Vec::new();
+    for (k, v) in entries {
+        if go_key_eq(k, "scenario_id") {
+            set_string(v, "scenario_id", &mut scenario_id)?;
+        } else if go_key_eq(k, "provider_id") {
+            set_string(v, "provider_id", &mut provider_id)?;
+        } else if go_key_eq(k, "metadata") {
+            for (k, v) in obj(v, "metadata")?.unwrap_or_default() {
+                if go_key_eq(k, "tags") {
+                    tags = str_list(v, "tags")?;
+                } else if go_key_eq(k, "extras") {
+                    obj(v, "extras")?;
+                }
+            }
+        } else if go_key_eq(k, "turns") {
+            messages = Vec::new();
+            for item in arr(v, "turns")?.unwrap_or_default() {
+                let t = turn(item)?;
+                if !t.user_content.is_empty() || !t.user_parts.is_empty() {
+                    messages.push(Message {
+                        role: "user".into(),
+                        content: t.user_content,
+                        parts: t.user_parts,
+                        timestamp: t.ts,
+                        ..Message::default()
+                    });
+                }
+                let mut r = t.response;
+                if !r.content.is_empty() || !r.parts.is_empty() || !r.tool_calls.is_empty() {
+                    if r.timestamp.is_zero() {
+                        r.timestamp = t.ts;
+                    }
+                    messages.push(r);
+                }
+                for (id, content) in t.tool_results {
+                    let result = text_tool_result(&id, &content);
+                    messages.push(Message {
+                        role: "tool".into(),
+                        content: concat_text(&result.parts),
+                        tool_result: Some(result),
+                        timestamp: t.ts,
+                        ..Message::default()
+                    });
+                }
+            }
+        } else if go_key_eq(k, "summary") {
+            for (k, v) in obj(v, "summary")?.unwrap_or_default() {
+                for f in ["total_turns", "passed_turns", "failed_turns"] {
+                    if go_key_eq(k, f) {
+                        int(v, f)?;
+                    }
+                }
+                if go_key_eq(k, "total_cost") {
+                    float(v, "total_cost")?;
+                }
+            }
+        }
+    }
+    let timestamps: Vec<Timestamp> = messages.iter().map(|m| m.timestamp).collect();
+    let mut provider_info = BTreeMap::new();
+    if !provider_id.is_empty() {
+        provider_info.insert("provider_id".to_owned(), Value::String(provider_id));
+    }
+    let mut extras = BTreeMap::new();
+    if !scenario_id.is_empty() {
+        extras.insert("scenario_id".to_owned(), Value::String(scenario_id));
+    }
+    let metadata = RecordingMetadata {
+        provider_info,
+        tags,
+        duration: span(&timestamps),
+        timestamps,
+        extras,
+        ..RecordingMetadata::default()
+    };
+    Ok(Outcome { format: Format::ArenaTurns, messages, metadata, warned: false })
+}
+
+fn turn(v: &J) -> R<Turn> {
+    let mut t = Turn {
+        ts: Timestamp::ZERO,
+        user_content: String::new(),
+        user_parts: Vec::new(),
+        response: Message::default(),
+        tool_results: Vec::new(),
+    };
+    for (k, v) in obj(v, "turns")?.unwrap_or_default() {
+        if go_key_eq(k, "timestamp") {
+            t.ts = time(v, "timestamp")?.unwrap_or(t.ts);
+        } else if go_key_eq(k, "turn_index") {
+            int(v, "turn_index")?;
+        } else if go_key_eq(k, "user_message") {
+            for (k, v) in obj(v, "user_message")?.unwrap_or_default() {
+                if go_key_eq(k, "content") {
+                    set_string(v, "content", &mut t.user_content)?;
+                } else if go_key_eq(k, "parts") {
+                    t.user_parts = arena_parts(v)?;
+                }
+            }
+        } else if go_key_eq(k, "response") {
+            for (k, v) in obj(v, "response")?.unwrap_or_default() {
+                if go_key_eq(k, "message") {
+                    message(v, &mut t.response)?;
+                } else if go_key_eq(k, "cost") {
+                    for (k, v) in obj(v, "cost")?.unwrap_or_default() {
+                        if go_key_eq(k, "input_tokens") || go_key_eq(k, "output_tokens") {
+                            int(v, k)?;
+                        } else if go_key_eq(k, "total_cost") {
+                            float(v, "total_cost")?;
+                        }
+                    }
+                }
+            }
+        } else if go_key_eq(k, "tool_results") {
+            t.tool_results = Vec::new();
+            for item in arr(v, "tool_results")?.unwrap_or_default() {
+                let (mut id, mut content) = (String::new(), String::new());
+                for (k, v) in obj(item, "tool_results")?.unwrap_or_default() {
+                    if go_key_eq(k, "tool_call_id") {
+                        set_string(v, "tool_call_id", &mut id)?;
+                    } else if go_key_eq(k, "content") {
+                        set_string(v, "content", &mut content)?;
+                    }
+                }
+                t.tool_results.push((id, content));
+            }
+        } else if go_key_eq(k, "assertions") {
+            for item in arr(v, "assertions")?.unwrap_or_default() {
+                for (k, v) in obj(item, "assertions")?.unwrap_or_default() {
+                    if go_key_eq(k, "type") || go_key_eq(k, "message") {
+                        string(v, k)?;
+                    } else if go_key_eq(k, "passed") {
+                        boolean(v, "passed")?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// Arena part conversion: type copied, non-empty text kept and media copied
+/// verbatim, whatever the type.
+fn arena_parts(v: &J) -> R<Vec<ContentPart>> {
+    let mut out = Vec::new();
+    for item in arr(v, "parts")?.unwrap_or_default() {
+        let mut p = ContentPart::default();
+        for (k, v) in obj(item, "parts")?.unwrap_or_default() {
+            if go_key_eq(k, "type") {
+                set_string(v, "type", &mut p.kind)?;
+            } else if go_key_eq(k, "text") {
+                p.text = opt_string(v, "text")?.filter(|t| !t.is_empty());
+            } else if go_key_eq(k, "media") {
+                p.media = media_content(v, p.media.take())?;
+            }
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// The comparison
+
+/// The formats the reference knows.
+pub const PARSERS: [Parser; 2] = [Parser::Session, Parser::ArenaOutput];
+
+/// Loads `bytes` with the reference.
+pub fn load(bytes: &[u8], parser: Parser) -> R<Outcome> {
+    let tree = parse(bytes)?;
+    let result = if parser == Parser::Session { session(&tree) } else { arena(&tree) };
+    if tree_depth(&tree) > 100 {
+        // Dropping a deep tree recurses: do it with room to spare.
+        std::thread::scope(|s| {
+            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, move || drop(tree)).unwrap();
+        });
+    }
+    result
+}
+
+fn tree_depth(j: &J) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(j, 1usize)];
+    while let Some((j, d)) = stack.pop() {
+        max = max.max(d);
+        match j {
+            J::Arr(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
+            J::Obj(items) => stack.extend(items.iter().map(|(_, x)| (x, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Checks that the byte an error points at is the kind of byte its kind
+/// names: the start of a value for type and value errors, an opening bracket
+/// for the nesting limit, the first bad byte or a `\u` escape for UTF-8.
+pub fn check_error_position(bytes: &[u8], e: &arena_recordings::Error) -> Result<(), String> {
+    let Some(off) = e.offset() else {
+        return match e.kind() {
+            ErrorKind::Limit | ErrorKind::Io => Ok(()),
+            _ => Err(format!("no offset: {e:?}")),
+        };
+    };
+    if off > bytes.len() {
+        return Err(format!("offset {off} past the end ({}): {e:?}", bytes.len()));
+    }
+    if e.position().map(|p| p.offset) != Some(off) {
+        return Err(format!("not located: {e:?}"));
+    }
+    let at = bytes.get(off).copied();
+    let ok = match e.kind() {
+        ErrorKind::Type | ErrorKind::Value => {
+            matches!(at, Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'))
+        }
+        ErrorKind::Limit => matches!(at, Some(b'[' | b'{')),
+        ErrorKind::Utf8 => match std::str::from_utf8(bytes) {
+            Err(u) => u.valid_up_to() == off,
+            Ok(_) => bytes[off..].starts_with(b"\\u"),
+        },
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        let near = String::from_utf8_lossy(&bytes[off.saturating_sub(10)..(off + 10).min(bytes.len())]);
+        Err(format!("{:?} error points at {at:?} (near {near:?}): {e}", e.kind()))
+    }
+}
+
+/// Runs the crate (with `loader`) and the reference on `bytes` and returns a
+/// description of the first disagreement, if any.
+pub fn check(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Result<(), String> {
+    let expected = load(bytes, parser);
+    let actual = loader.load_bytes(bytes, parser);
+    if let Err(e) = &actual {
+        check_error_position(bytes, e)?;
+    }
+    let actual = actual.map(|rec| {
+        let (messages, metadata) = arena_recordings::registry::to_owned(&rec);
+        Outcome { format: rec.format, messages, metadata, warned: !rec.warnings.is_empty() }
+    });
+    match (actual, expected) {
+        (Ok(a), Ok(e)) if a == e => Ok(()),
+        (Ok(a), Ok(e)) => Err(describe_difference(&a, &e)),
+        (Err(a), Err(e)) if a.kind() == e.kind || Some(a.kind()) == e.alt => Ok(()),
+        (Err(a), Err(e)) => {
+            Err(format!("both reject, but the crate says {:?} ({a}), the reference {e:?}", a.kind()))
+        }
+        (Ok(a), Err(e)) => {
+            Err(format!("the crate accepts ({} messages), the reference rejects: {e:?}", a.messages.len()))
+        }
+        (Err(a), Ok(e)) => Err(format!(
+            "the crate rejects with {:?} ({a}), the reference accepts ({} messages)",
+            a.kind(),
+            e.messages.len()
+        )),
+    }
+}
+
+fn describe_difference(a: &Outcome, e: &Outcome) -> String {
+    if a.format != e.format {
+        return format!("format: crate {:?}, reference {:?}", a.format, e.format);
+    }
+    if a.warned != e.warned {
+        return format!("warning: crate {}, reference {}", a.warned, e.warned);
+    }
+    if a.messages.len() != e.messages.len() {
+        return format!("message count: crate {}, reference {}", a.messages.len(), e.messages.len());
+    }
+    for (i, (x, y)) in a.messages.iter().zip(&e.messages).enumerate() {
+        if x != y {
+            return format!("message {i}:\n  crate:     {x:?}\n  reference: {y:?}");
+        }
+    }
+    format!("metadata:\n  crate:     {:?}\n  reference: {:?}", a.metadata, e.metadata)
+}
