@@ -340,7 +340,7 @@ pub fn enumerate_files(source: &str, type_hint: &str) -> Result<Vec<RecordingRef
         require_literal_separator: true,
         require_literal_leading_dot: false,
     };
-    let paths = glob::glob_with(source, opts)
+    let paths = glob::glob_with(&without_dot_entries(source), opts)
         .map_err(|e| Error::new(ErrorKind::Glob, format!("invalid glob pattern: {source}: {e}")))?;
     let mut refs: Vec<RecordingReference> = Vec::new();
     for entry in paths {
@@ -362,6 +362,23 @@ pub fn enumerate_files(source: &str, type_hint: &str) -> Result<Vec<RecordingRef
     refs.sort_by(|a, b| a.id.cmp(&b.id));
     refs.dedup_by(|a, b| a.id == b.id);
     Ok(refs)
+}
+
+/// Rewrites a leading literal `.` of a wildcard segment (`.*`, `.?`) as
+/// `[.]`. The `glob` crate lets such a segment match the `.` and `..`
+/// entries, so `dir/.?/*.json` would list files of the parent directory and
+/// `dir/.*/*.json` those of `dir` itself again; Go's `filepath.Glob` never
+/// matches them (it lists names with `ReadDir`), and neither does `[.]`.
+fn without_dot_entries(pattern: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |seg: &str| seg.starts_with('.') && is_glob_pattern(seg);
+    if !pattern.split('/').any(needs) {
+        return pattern.into();
+    }
+    let segs: Vec<String> = pattern
+        .split('/')
+        .map(|seg| if needs(seg) { format!("[.]{}", &seg[1..]) } else { seg.to_owned() })
+        .collect();
+    segs.join("/").into()
 }
 
 /// The extension the reference names in "no adapter" errors: everything from
@@ -483,6 +500,33 @@ mod tests {
         for no in ["", "  ", "sess\u{131}on", "sessions", "sessi\u{307}on", "json"] {
             assert!(!matches_type_hint(no, h), "{no:?}");
         }
+    }
+
+    // Go's filepath.Glob lists names with ReadDir: never `.` or `..`.
+    #[test]
+    fn globs_never_match_dot_entries() {
+        let root = std::env::temp_dir().join(format!("arena-recordings-dotglob-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("d/.hh")).unwrap();
+        for f in ["top.recording.json", "d/a.recording.json", "d/.x.recording.json", "d/.hh/b.recording.json"]
+        {
+            std::fs::write(root.join(f), b"{}").unwrap();
+        }
+        let r = root.display();
+        let ids = |pattern: &str| -> Result<Vec<String>> {
+            let refs = enumerate_files(pattern, "session")?;
+            Ok(refs
+                .into_iter()
+                .map(|r| r.id.trim_start_matches(&root.display().to_string()).to_owned())
+                .collect())
+        };
+        assert_eq!(ids(&format!("{r}/d/.*")).unwrap(), ["/d/.x.recording.json"]);
+        assert_eq!(ids(&format!("{r}/d/.*/*.recording.json")).unwrap(), ["/d/.hh/b.recording.json"]);
+        assert_eq!(ids(&format!("{r}/d/.?/*.recording.json")).unwrap_err().kind(), ErrorKind::NoMatch);
+        assert_eq!(ids(&format!("{r}/d/.?/.?/*.recording.json")).unwrap_err().kind(), ErrorKind::NoMatch);
+        // A literal `..` is a path like any other.
+        assert_eq!(ids(&format!("{r}/d/../*.recording.json")).unwrap(), ["/d/../top.recording.json"]);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     // Go: strings.HasSuffix(strings.ToLower(path), strings.ToLower(ext)).

@@ -81,6 +81,9 @@ fn edge_cases_agree() {
         r#"{"turns":[{"tool_results":[null,{}]},null],"summary":{"total_cost":1e308,"total_turns":1.5}}"#,
         r#"{"turns":[{"response":{"message":{"role":"","parts":[{"type":"x","media":{"fps":"1"}}]}}}]}"#,
         r#"{"scenario_id":"s","turns":[{"timestamp":"2024-01-01T00:00:00Z","user_message":{"parts":[{"text":""}]}}]}"#,
+        "{\"turns\":[{\"response\":{\"cost\":{\"input_to\u{212A}ens\":\"x\"}}}]}",
+        "{\"turns\":[{\"response\":{\"cost\":{\"input_to\u{212A}ens\":1}}}],\"\u{17F}cenario_id\":\"s\"}",
+        "{\"Me\u{17F}\u{17F}age\u{17F}\":[{\"role\":\"a\"}]}",
         r#"{"x":1e400}"#,
         r#"{"x":-1e400}"#,
         r#"{"x":1e-400}"#,
@@ -107,4 +110,20 @@ fn nesting_limits_agree() {
     }
     cases.push(("deep, then unterminated".into(), format!("{}\"", "[".repeat(20_000)).into_bytes()));
     run(cases);
+}
+
+/// Difference 1: Go folds `ſ` and the Kelvin sign onto ASCII letters, we do not.
+#[test]
+fn non_ascii_key_folding_is_a_documented_difference() {
+    use support::reference::{go_key_eq, key_eq};
+    assert!(go_key_eq("\u{17F}ession_id", "session_id") && !key_eq("\u{17F}ession_id", "session_id"));
+    assert!(
+        go_key_eq("input_to\u{212A}ens", "input_tokens") && !key_eq("input_to\u{212A}ens", "input_tokens")
+    );
+    assert!(!go_key_eq("\u{131}d", "id") && !go_key_eq("\u{130}d", "id"));
+    assert!(go_key_eq("SESSION_ID", "session_id") && key_eq("SESSION_ID", "session_id"));
+    let mut loader = Loader::new();
+    let rec =
+        loader.load_bytes(r#"{"metadata":{"ſession_id":"s"}}"#.as_bytes(), arena_recordings::Parser::Session);
+    assert_eq!(rec.unwrap().metadata.session_id, "");
 }

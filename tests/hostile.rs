@@ -530,3 +530,35 @@ fn crash_corpus_replays() {
         }
     }
 }
+
+/// Routing findings (`corpus/crash/registry_route__*`, `path \0 hint`):
+/// a glob expanded inside a directory never lists anything outside it.
+#[test]
+fn crash_corpus_routes() {
+    let root = temp_dir("routes");
+    std::fs::create_dir_all(root.join("sub/.hidden")).unwrap();
+    for f in ["a.recording.json", "sub/b.recording.json", "sub/.hidden/c.arena.json"] {
+        std::fs::write(root.join(f), b"{}").unwrap();
+    }
+    let registry = Registry::new();
+    let mut n = 0;
+    for path in support::corpus_files("crash") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("registry_route__") {
+            continue;
+        }
+        n += 1;
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let (source, hint) = text.split_once('\0').unwrap_or((&text, ""));
+        let pattern = format!("{}/{}", root.display(), source.trim_start_matches('/'));
+        if let Ok(refs) = registry.enumerate(&pattern, hint) {
+            for r in refs {
+                let p = Path::new(&r.id);
+                assert!(!p.components().any(|c| c == std::path::Component::ParentDir), "{name}: {}", r.id);
+                assert!(p.starts_with(&root) && p.is_file(), "{name}: {}", r.id);
+            }
+        }
+    }
+    assert!(n > 0);
+    std::fs::remove_dir_all(root).unwrap();
+}

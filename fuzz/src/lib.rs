@@ -7,7 +7,9 @@
 //!   and a loader reused across inputs agree; errors carry a position inside
 //!   the input; a loaded recording writes valid PromptKit JSON).
 //! * [`differential`]: the zero-copy path against the independent serde_json
-//!   reference in `tests/support/reference.rs` (also run by `cargo test`).
+//!   reference in `tests/support/reference.rs` (also run by `cargo test`);
+//!   [`differential_structured`] does the same on documents generated from
+//!   the input by a grammar of both formats.
 //! * [`route_checked`]: arbitrary `(path, hint)` pairs through
 //!   `Registry::find_adapter` and `Registry::enumerate`, against a model of
 //!   the Go routing rules; globs are only expanded inside a private temp dir.
@@ -36,7 +38,13 @@ thread_local! {
     static LOADER: RefCell<Loader> = RefCell::new(Loader::new());
     /// Tight limits, to reach the limit paths with small inputs.
     static SMALL: RefCell<Loader> =
-        RefCell::new(Loader::with_limits(Limits { max_depth: 8, max_file_size: 2048, ..Limits::default() }));
+        RefCell::new(Loader::with_limits(small_limits()));
+}
+
+// `..Limits::default()` keeps this compiling when limits are added.
+#[allow(clippy::needless_update)]
+fn small_limits() -> Limits {
+    Limits { max_depth: 8, max_file_size: 2048, ..Limits::default() }
 }
 
 /// Whether `parser` reads JSON (error offsets then point at JSON tokens).
@@ -298,4 +306,393 @@ pub fn route_checked(data: &[u8]) {
             assert!(ok, "enumerate({pattern:?}, {hint:?}): {e:?}, expected adapter {expected:?}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Structured JSON for the differential target
+
+/// An object shape of the formats (FORMATS.md A1, A2 and the output schema).
+#[derive(Clone, Copy, Debug)]
+enum Node {
+    SessionRoot,
+    Meta,
+    Event,
+    RecMsg,
+    RecPart,
+    MediaSrc,
+    RecToolCall,
+    Function,
+    ArenaRoot,
+    Msg,
+    OutPart,
+    Media,
+    ToolCall,
+    ToolResult,
+    TurnMeta,
+    Turn,
+    UserMsg,
+    Response,
+    Cost,
+    ToolRes,
+    Assertion,
+    Summary,
+}
+
+/// What a field holds.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Obj(Node),
+    List(Node),
+    Str,
+    Strs,
+    EventType,
+    PartType,
+    Int,
+    Float,
+    Bool,
+    Time,
+    Any,
+    FreeObj,
+}
+
+fn fields(n: Node) -> &'static [(&'static str, Kind)] {
+    use Kind::*;
+    match n {
+        Node::SessionRoot => &[("metadata", Obj(Node::Meta)), ("events", List(Node::Event))],
+        Node::Meta => &[("session_id", Str), ("provider_id", Str), ("model", Str), ("tags", Strs)],
+        Node::Event => {
+            &[("type", EventType), ("timestamp", Time), ("message", Obj(Node::RecMsg)), ("event", Any)]
+        }
+        Node::RecMsg => &[
+            ("role", Str),
+            ("content", Str),
+            ("name", Str),
+            ("parts", List(Node::RecPart)),
+            ("tool_calls", List(Node::RecToolCall)),
+            ("tool_call_id", Str),
+        ],
+        Node::RecPart => &[("type", PartType), ("text", Str), ("media", Obj(Node::MediaSrc))],
+        Node::MediaSrc => &[
+            ("mime_type", Str),
+            ("data", Str),
+            ("uri", Str),
+            ("path", Str),
+            ("size", Int),
+            ("width", Int),
+            ("height", Int),
+            ("duration", Int),
+        ],
+        Node::RecToolCall => &[("id", Str), ("type", Str), ("function", Obj(Node::Function))],
+        Node::Function => &[("name", Str), ("arguments", Any)],
+        Node::ArenaRoot => &[
+            ("RunID", Str),
+            ("Messages", List(Node::Msg)),
+            ("ScenarioID", Str),
+            ("PromptPack", Str),
+            ("Region", Str),
+            ("ProviderID", Str),
+            ("Error", Str),
+            ("Params", FreeObj),
+            ("SessionTags", Strs),
+            ("StartTime", Time),
+            ("EndTime", Time),
+            ("Duration", Int),
+            ("turns", List(Node::Turn)),
+            ("scenario_id", Str),
+            ("provider_id", Str),
+            ("metadata", Obj(Node::TurnMeta)),
+            ("summary", Obj(Node::Summary)),
+        ],
+        Node::Msg => &[
+            ("role", Str),
+            ("content", Str),
+            ("parts", List(Node::OutPart)),
+            ("tool_calls", List(Node::ToolCall)),
+            ("tool_result", Obj(Node::ToolResult)),
+            ("timestamp", Time),
+            ("latency_ms", Int),
+            ("cost_info", FreeObj),
+            ("finish_reason", Str),
+            ("meta", FreeObj),
+            ("reasoning", FreeObj),
+            ("validations", Any),
+        ],
+        Node::OutPart => &[("type", PartType), ("text", Str), ("media", Obj(Node::Media))],
+        Node::Media => &[
+            ("data", Str),
+            ("file_path", Str),
+            ("url", Str),
+            ("storage_reference", Str),
+            ("mime_type", Str),
+            ("format", Str),
+            ("size_kb", Int),
+            ("detail", Str),
+            ("caption", Str),
+            ("duration", Int),
+            ("bit_rate", Int),
+            ("channels", Int),
+            ("width", Int),
+            ("height", Int),
+            ("fps", Int),
+            ("policy_name", Str),
+        ],
+        Node::ToolCall => &[("id", Str), ("name", Str), ("args", Any), ("provider_metadata", FreeObj)],
+        Node::ToolResult => &[
+            ("id", Str),
+            ("name", Str),
+            ("parts", List(Node::OutPart)),
+            ("error", Str),
+            ("error_type", Str),
+            ("latency_ms", Int),
+            ("content", Str),
+        ],
+        Node::TurnMeta => &[("tags", Strs), ("extras", FreeObj)],
+        Node::Turn => &[
+            ("timestamp", Time),
+            ("turn_index", Int),
+            ("user_message", Obj(Node::UserMsg)),
+            ("response", Obj(Node::Response)),
+            ("tool_results", List(Node::ToolRes)),
+            ("assertions", List(Node::Assertion)),
+        ],
+        Node::UserMsg => &[("content", Str), ("parts", List(Node::OutPart))],
+        Node::Response => &[("message", Obj(Node::Msg)), ("cost", Obj(Node::Cost))],
+        Node::Cost => &[("input_tokens", Int), ("output_tokens", Int), ("total_cost", Float)],
+        Node::ToolRes => &[("tool_call_id", Str), ("content", Str)],
+        Node::Assertion => &[("type", Str), ("passed", Bool), ("message", Str)],
+        Node::Summary => {
+            &[("total_turns", Int), ("passed_turns", Int), ("failed_turns", Int), ("total_cost", Float)]
+        }
+    }
+}
+
+const STRINGS: &[&str] = &[
+    "",
+    "x",
+    "user",
+    "assistant",
+    "tool",
+    "call_1",
+    "{\"a\":1}",
+    "[1, 2.50]",
+    "not json",
+    "<&>",
+    "\u{e9}\u{1F600}",
+    "\u{2028}",
+    "image/png",
+    "http://x/y.png",
+    "/tmp/a.wav",
+    "aGVsbG8=",
+];
+const TIMES: &[&str] = &[
+    "2024-01-15T10:00:00Z",
+    "2024-01-15T10:00:30.5+01:00",
+    "2024-01-15T09:59:59.999999999-00:30",
+    "0001-01-01T00:00:00Z",
+    "2024-01-15 10:00:00",
+    "2024-02-30T00:00:00Z",
+    "1700000000",
+    "",
+];
+const INTS: &[&str] = &[
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "7",
+    "999",
+    "1023",
+    "1024",
+    "1999",
+    "2048",
+    "30000",
+    "-5",
+    "9223372036854775807",
+    "-9223372036854775808",
+];
+const BAD_NUMBERS: &[&str] = &[
+    "1.5",
+    "-0.0",
+    "1e2",
+    "1E-2",
+    "0.1",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "2.2250738585072011e-308",
+    "5e-324",
+    "1e308",
+    "1e400",
+];
+
+type U<'a> = libfuzzer_sys::arbitrary::Unstructured<'a>;
+type G<T> = libfuzzer_sys::arbitrary::Result<T>;
+
+fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn key(u: &mut U<'_>, name: &str, out: &mut String) -> G<()> {
+    let k: String = match u.int_in_range(0..=19)? {
+        0 => name.to_uppercase(),
+        1 => name.replace('s', "\u{17F}").replace('k', "\u{212A}"),
+        2 => name.to_lowercase(),
+        3 => format!("{name}_"),
+        _ => name.to_owned(),
+    };
+    push_str(out, &k);
+    Ok(())
+}
+
+fn number(u: &mut U<'_>, out: &mut String) -> G<()> {
+    // Out-of-range numbers reject the whole file: keep them rare.
+    let n = if u.ratio(1, 6)? { *u.choose(BAD_NUMBERS)? } else { *u.choose(INTS)? };
+    out.push_str(if n == "1e400" && !u.ratio(1, 8)? { "1" } else { n });
+    Ok(())
+}
+
+fn string(u: &mut U<'_>, out: &mut String) -> G<()> {
+    match u.int_in_range(0..=99)? {
+        0 => out.push_str("\"\\ud83d\\ude00\""),
+        1 => out.push_str("\"a\\n\\u0000\\\"b\""),
+        2 => out.push_str("\"\\ud800\""),
+        _ => push_str(out, u.choose(STRINGS)?),
+    }
+    Ok(())
+}
+
+/// Any JSON value (used for free-form fields and for wrong types).
+fn any(u: &mut U<'_>, depth: usize, out: &mut String) -> G<()> {
+    let leaf = depth >= 8 || u.is_empty();
+    match u.int_in_range(0..=if leaf { 4 } else { 6 })? {
+        0 => out.push_str("null"),
+        1 => out.push_str(if u.arbitrary()? { "true" } else { "false" }),
+        2 => number(u, out)?,
+        3 | 4 => string(u, out)?,
+        5 => {
+            out.push('[');
+            for i in 0..u.int_in_range(0..=3)? {
+                if i > 0 {
+                    out.push(',');
+                }
+                any(u, depth + 1, out)?;
+            }
+            out.push(']');
+        }
+        _ => {
+            out.push('{');
+            for i in 0..u.int_in_range(0..=3)? {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_str(out, u.choose(&["a", "k", "role", "passed"])?);
+                out.push(':');
+                any(u, depth + 1, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn field(u: &mut U<'_>, kind: Kind, depth: usize, out: &mut String) -> G<()> {
+    // Now and then a null or a value of the wrong type.
+    match u.int_in_range(0..=24)? {
+        0 | 1 => {
+            out.push_str("null");
+            return Ok(());
+        }
+        2 => return any(u, depth, out),
+        _ => {}
+    }
+    if depth >= 10 {
+        out.push_str("null");
+        return Ok(());
+    }
+    match kind {
+        Kind::Obj(n) => object(u, n, depth + 1, out)?,
+        Kind::List(n) => {
+            out.push('[');
+            for i in 0..u.int_in_range(0..=3)? {
+                if i > 0 {
+                    out.push(',');
+                }
+                if u.ratio(1, 12)? {
+                    out.push_str("null");
+                } else {
+                    object(u, n, depth + 1, out)?;
+                }
+            }
+            out.push(']');
+        }
+        Kind::Str => string(u, out)?,
+        Kind::Strs => {
+            out.push('[');
+            for i in 0..u.int_in_range(0..=3)? {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(u, out)?;
+            }
+            out.push(']');
+        }
+        Kind::EventType => {
+            push_str(out, u.choose(&["message", "message", "message", "Message", "tool.call"])?)
+        }
+        Kind::PartType => {
+            push_str(out, u.choose(&["text", "image", "audio", "video", "document", "IMAGE", "x"])?)
+        }
+        Kind::Int | Kind::Float => number(u, out)?,
+        Kind::Bool => out.push_str(if u.arbitrary()? { "true" } else { "false" }),
+        Kind::Time => push_str(out, u.choose(TIMES)?),
+        Kind::Any | Kind::FreeObj => any(u, depth, out)?,
+    }
+    Ok(())
+}
+
+fn object(u: &mut U<'_>, node: Node, depth: usize, out: &mut String) -> G<()> {
+    let fs = fields(node);
+    out.push('{');
+    for i in 0..u.int_in_range(0..=fs.len().min(7))? {
+        if i > 0 {
+            out.push(',');
+        }
+        if u.ratio(1, 15)? {
+            push_str(out, "unknown");
+            out.push(':');
+            any(u, depth + 1, out)?;
+            continue;
+        }
+        let (name, kind) = *u.choose(fs)?;
+        key(u, name, out)?;
+        out.push(':');
+        if u.ratio(1, 5)? {
+            out.push(' ');
+        }
+        field(u, kind, depth, out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// Builds a document of one of the formats from `data` (its own keys, in
+/// varied case, now and then null, unknown or of the wrong type) and runs
+/// the differential check on it: reaches the decoders' semantics far more
+/// often than byte mutation does.
+pub fn differential_structured(data: &[u8]) {
+    let mut u = U::new(data);
+    let root = if u.arbitrary::<bool>().unwrap_or(false) { Node::ArenaRoot } else { Node::SessionRoot };
+    let mut doc = String::new();
+    if object(&mut u, root, 0, &mut doc).is_err() {
+        return;
+    }
+    differential(doc.as_bytes());
 }

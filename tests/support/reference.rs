@@ -17,9 +17,11 @@
 //! # Known intentional differences, handled explicitly
 //!
 //! 1. **Key case.** serde_json (with derive) matches keys case-sensitively;
-//!    the crate matches them like Go's `encoding/json`. This walker compares
-//!    keys with [`go_key_eq`]: ASCII case-insensitive, plus the two non-ASCII
-//!    letters Go folds onto ASCII ones (U+017F `ſ` ~ `s`, U+212A Kelvin `K` ~ `k`).
+//!    the crate matches them ASCII case-insensitively, like Go's
+//!    `encoding/json`. This walker compares keys with [`key_eq`]. Go also
+//!    folds U+017F `ſ` onto `s` and U+212A (Kelvin) onto `k`; the crate does
+//!    not (a measured speed trade-off, in COMPATIBILITY.md), and neither does
+//!    [`key_eq`]: [`go_key_eq`] has Go's rule, for the record and its test.
 //! 2. **Duplicate keys.** `serde_json::Value` keeps only the last entry; the
 //!    tree here keeps all entries in order and the walker applies each one in
 //!    turn, as Go does (scalars: last wins; objects: merged; arrays: replaced;
@@ -330,8 +332,15 @@ fn follows_high_surrogate(body: &[u8], e: &serde_json::Error) -> bool {
 // ---------------------------------------------------------------------------
 // Field access with Go's semantics
 
-/// Go's `encoding/json` key match for an ASCII field name: ASCII case
-/// folding, plus `ſ` (U+017F) ~ `s` and the Kelvin sign (U+212A) ~ `k`.
+/// The crate's key match: ASCII case-insensitive.
+pub fn key_eq(key: &str, name: &str) -> bool {
+    key.len() == name.len() && key.chars().zip(name.chars()).all(|(k, n)| k.eq_ignore_ascii_case(&n))
+}
+
+/// Go's `encoding/json` key match for an ASCII field name (`foldName`):
+/// ASCII case folding, plus `ſ` (U+017F) ~ `s` and the Kelvin sign
+/// (U+212A) ~ `k`, the only non-ASCII letters whose fold set holds an ASCII
+/// letter. Not used by the walker (difference 1).
 pub fn go_key_eq(key: &str, name: &str) -> bool {
     let mut k = key.chars();
     for n in name.chars() {
@@ -542,20 +551,20 @@ pub fn session(root: &J) -> R<Outcome> {
     let mut timestamps = Vec::new();
     let mut recognised = false;
     for (k, v) in entries {
-        if go_key_eq(k, "metadata") {
+        if key_eq(k, "metadata") {
             recognised = true;
             for (k, v) in obj(v, "metadata")?.unwrap_or_default() {
-                if go_key_eq(k, "session_id") {
+                if key_eq(k, "session_id") {
                     set_string(v, "session_id", &mut session_id)?;
-                } else if go_key_eq(k, "provider_id") {
+                } else if key_eq(k, "provider_id") {
                     set_string(v, "provider_id", &mut provider_id)?;
-                } else if go_key_eq(k, "model") {
+                } else if key_eq(k, "model") {
                     set_string(v, "model", &mut model)?;
-                } else if go_key_eq(k, "tags") {
+                } else if key_eq(k, "tags") {
                     tags = str_list(v, "tags")?;
                 }
             }
-        } else if go_key_eq(k, "events") {
+        } else if key_eq(k, "events") {
             recognised = true;
             messages.clear();
             timestamps.clear();
@@ -565,11 +574,11 @@ pub fn session(root: &J) -> R<Outcome> {
                 let mut ts = Timestamp::ZERO;
                 let mut m = RecordedMsg::default();
                 for (k, v) in ev {
-                    if go_key_eq(k, "type") {
+                    if key_eq(k, "type") {
                         set_string(v, "type", &mut kind)?;
-                    } else if go_key_eq(k, "timestamp") {
+                    } else if key_eq(k, "timestamp") {
                         ts = time(v, "timestamp")?.unwrap_or(ts);
-                    } else if go_key_eq(k, "message") {
+                    } else if key_eq(k, "message") {
                         m.merge(v)?;
                     }
                 }
@@ -620,17 +629,17 @@ struct MediaSrc {
 impl RecordedMsg {
     fn merge(&mut self, v: &J) -> R<()> {
         for (k, v) in obj(v, "message")?.unwrap_or_default() {
-            if go_key_eq(k, "role") {
+            if key_eq(k, "role") {
                 set_string(v, "role", &mut self.role)?;
-            } else if go_key_eq(k, "content") {
+            } else if key_eq(k, "content") {
                 set_string(v, "content", &mut self.content)?;
-            } else if go_key_eq(k, "name") {
+            } else if key_eq(k, "name") {
                 string(v, "name")?;
-            } else if go_key_eq(k, "parts") {
+            } else if key_eq(k, "parts") {
                 self.parts = recorded_parts(v)?;
-            } else if go_key_eq(k, "tool_calls") {
+            } else if key_eq(k, "tool_calls") {
                 self.tool_calls = recorded_tool_calls(v)?;
-            } else if go_key_eq(k, "tool_call_id") {
+            } else if key_eq(k, "tool_call_id") {
                 set_string(v, "tool_call_id", &mut self.tool_call_id)?;
             }
         }
@@ -657,11 +666,11 @@ fn recorded_parts(v: &J) -> R<Vec<ContentPart>> {
     for item in arr(v, "parts")?.unwrap_or_default() {
         let (mut kind, mut text, mut media) = (String::new(), None::<String>, None::<MediaSrc>);
         for (k, v) in obj(item, "parts")?.unwrap_or_default() {
-            if go_key_eq(k, "type") {
+            if key_eq(k, "type") {
                 set_string(v, "type", &mut kind)?;
-            } else if go_key_eq(k, "text") {
+            } else if key_eq(k, "text") {
                 text = opt_string(v, "text")?;
-            } else if go_key_eq(k, "media") {
+            } else if key_eq(k, "media") {
                 media = match obj(v, "media")? {
                     None => None,
                     Some(fields) => {
@@ -687,14 +696,14 @@ fn recorded_parts(v: &J) -> R<Vec<ContentPart>> {
 fn media_source(fields: &[(String, J)], m: &mut MediaSrc) -> R<()> {
     for (k, v) in fields {
         match () {
-            _ if go_key_eq(k, "mime_type") => set_string(v, "mime_type", &mut m.mime_type)?,
-            _ if go_key_eq(k, "data") => set_string(v, "data", &mut m.data)?,
-            _ if go_key_eq(k, "uri") => set_string(v, "uri", &mut m.uri)?,
-            _ if go_key_eq(k, "path") => set_string(v, "path", &mut m.path)?,
-            _ if go_key_eq(k, "size") => set_int(v, "size", &mut m.size)?,
-            _ if go_key_eq(k, "width") => set_int(v, "width", &mut m.width)?,
-            _ if go_key_eq(k, "height") => set_int(v, "height", &mut m.height)?,
-            _ if go_key_eq(k, "duration") => set_int(v, "duration", &mut m.duration)?,
+            _ if key_eq(k, "mime_type") => set_string(v, "mime_type", &mut m.mime_type)?,
+            _ if key_eq(k, "data") => set_string(v, "data", &mut m.data)?,
+            _ if key_eq(k, "uri") => set_string(v, "uri", &mut m.uri)?,
+            _ if key_eq(k, "path") => set_string(v, "path", &mut m.path)?,
+            _ if key_eq(k, "size") => set_int(v, "size", &mut m.size)?,
+            _ if key_eq(k, "width") => set_int(v, "width", &mut m.width)?,
+            _ if key_eq(k, "height") => set_int(v, "height", &mut m.height)?,
+            _ if key_eq(k, "duration") => set_int(v, "duration", &mut m.duration)?,
             _ => {}
         }
     }
@@ -723,15 +732,15 @@ fn recorded_tool_calls(v: &J) -> R<Vec<MessageToolCall>> {
     for item in arr(v, "tool_calls")?.unwrap_or_default() {
         let mut c = MessageToolCall::default();
         for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
-            if go_key_eq(k, "id") {
+            if key_eq(k, "id") {
                 set_string(v, "id", &mut c.id)?;
-            } else if go_key_eq(k, "type") {
+            } else if key_eq(k, "type") {
                 string(v, "type")?;
-            } else if go_key_eq(k, "function") {
+            } else if key_eq(k, "function") {
                 for (k, v) in obj(v, "function")?.unwrap_or_default() {
-                    if go_key_eq(k, "name") {
+                    if key_eq(k, "name") {
                         set_string(v, "name", &mut c.name)?;
-                    } else if go_key_eq(k, "arguments") {
+                    } else if key_eq(k, "arguments") {
                         // A string of JSON text, or (our extension) any value.
                         match v {
                             J::Null => {}
@@ -757,9 +766,9 @@ pub fn arena(root: &J) -> R<Outcome> {
     };
     let (mut has_run, mut has_messages, mut has_turns) = (false, false, false);
     for (k, v) in entries {
-        if go_key_eq(k, "RunID") {
+        if key_eq(k, "RunID") {
             has_run = true;
-        } else if go_key_eq(k, "Messages") {
+        } else if key_eq(k, "Messages") {
             has_run = true;
             let empty = match v {
                 J::Null => true,
@@ -767,7 +776,7 @@ pub fn arena(root: &J) -> R<Outcome> {
                 _ => false,
             };
             has_messages |= !empty;
-        } else if go_key_eq(k, "turns") {
+        } else if key_eq(k, "turns") {
             has_turns = true;
         }
     }
@@ -776,8 +785,7 @@ pub fn arena(root: &J) -> R<Outcome> {
     }
     let mut out = turns(entries)?;
     let known = ["scenario_id", "provider_id", "metadata", "summary"];
-    out.warned =
-        !has_turns && !has_run && !entries.iter().any(|(k, _)| known.iter().any(|n| go_key_eq(k, n)));
+    out.warned = !has_turns && !has_run && !entries.iter().any(|(k, _)| known.iter().any(|n| key_eq(k, n)));
     Ok(out)
 }
 
@@ -797,24 +805,24 @@ fn run(entries: &[(String, J)]) -> R<Outcome> {
         ("Error", "error"),
     ];
     for (k, v) in entries {
-        if let Some((field, key)) = names.iter().find(|(n, _)| go_key_eq(k, n)) {
+        if let Some((field, key)) = names.iter().find(|(n, _)| key_eq(k, n)) {
             set_string(v, field, strs.entry(key).or_default())?;
-        } else if go_key_eq(k, "Messages") {
+        } else if key_eq(k, "Messages") {
             messages = Vec::new();
             for item in arr(v, "Messages")?.unwrap_or_default() {
                 let mut m = Message::default();
                 message(item, &mut m)?;
                 messages.push(m);
             }
-        } else if go_key_eq(k, "Params") {
+        } else if key_eq(k, "Params") {
             params = obj(v, "Params")?.filter(|o| !o.is_empty()).map(|_| raw(v));
-        } else if go_key_eq(k, "SessionTags") {
+        } else if key_eq(k, "SessionTags") {
             tags = str_list(v, "SessionTags")?;
-        } else if go_key_eq(k, "StartTime") {
+        } else if key_eq(k, "StartTime") {
             start = time(v, "StartTime")?.unwrap_or(start);
-        } else if go_key_eq(k, "EndTime") {
+        } else if key_eq(k, "EndTime") {
             end = time(v, "EndTime")?.unwrap_or(end);
-        } else if go_key_eq(k, "Duration") {
+        } else if key_eq(k, "Duration") {
             set_int(v, "Duration", &mut duration)?;
         }
     }
@@ -858,20 +866,20 @@ fn message(v: &J, m: &mut Message) -> R<()> {
     let Some(fields) = obj(v, "message")? else { return Ok(()) };
     for (k, v) in fields {
         match () {
-            _ if go_key_eq(k, "role") => set_string(v, "role", &mut m.role)?,
-            _ if go_key_eq(k, "content") => set_string(v, "content", &mut m.content)?,
-            _ if go_key_eq(k, "parts") => m.parts = output_parts(v)?,
-            _ if go_key_eq(k, "tool_calls") => {
+            _ if key_eq(k, "role") => set_string(v, "role", &mut m.role)?,
+            _ if key_eq(k, "content") => set_string(v, "content", &mut m.content)?,
+            _ if key_eq(k, "parts") => m.parts = output_parts(v)?,
+            _ if key_eq(k, "tool_calls") => {
                 m.tool_calls = Vec::new();
                 for item in arr(v, "tool_calls")?.unwrap_or_default() {
                     let mut c = MessageToolCall::default();
                     for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
                         match () {
-                            _ if go_key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
-                            _ if go_key_eq(k, "name") => set_string(v, "name", &mut c.name)?,
+                            _ if key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
+                            _ if key_eq(k, "name") => set_string(v, "name", &mut c.name)?,
                             // json.RawMessage: any value, null included.
-                            _ if go_key_eq(k, "args") => c.args = raw(v),
-                            _ if go_key_eq(k, "provider_metadata") => {
+                            _ if key_eq(k, "args") => c.args = raw(v),
+                            _ if key_eq(k, "provider_metadata") => {
                                 c.provider_metadata = obj(v, "provider_metadata")?.map(|_| raw(v));
                             }
                             _ => {}
@@ -880,7 +888,7 @@ fn message(v: &J, m: &mut Message) -> R<()> {
                     m.tool_calls.push(c);
                 }
             }
-            _ if go_key_eq(k, "tool_result") => {
+            _ if key_eq(k, "tool_result") => {
                 m.tool_result = match obj(v, "tool_result")? {
                     None => None,
                     Some(fields) => {
@@ -890,13 +898,13 @@ fn message(v: &J, m: &mut Message) -> R<()> {
                     }
                 };
             }
-            _ if go_key_eq(k, "timestamp") => m.timestamp = time(v, "timestamp")?.unwrap_or(m.timestamp),
-            _ if go_key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut m.latency_ms)?,
-            _ if go_key_eq(k, "cost_info") => m.cost_info = obj(v, "cost_info")?.map(|_| raw(v)),
-            _ if go_key_eq(k, "finish_reason") => set_string(v, "finish_reason", &mut m.finish_reason)?,
-            _ if go_key_eq(k, "meta") => m.meta = obj(v, "meta")?.map(|_| raw(v)),
-            _ if go_key_eq(k, "reasoning") => m.reasoning = obj(v, "reasoning")?.map(|_| raw(v)),
-            _ if go_key_eq(k, "validations") => m.validations = arr(v, "validations")?.map(|_| raw(v)),
+            _ if key_eq(k, "timestamp") => m.timestamp = time(v, "timestamp")?.unwrap_or(m.timestamp),
+            _ if key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut m.latency_ms)?,
+            _ if key_eq(k, "cost_info") => m.cost_info = obj(v, "cost_info")?.map(|_| raw(v)),
+            _ if key_eq(k, "finish_reason") => set_string(v, "finish_reason", &mut m.finish_reason)?,
+            _ if key_eq(k, "meta") => m.meta = obj(v, "meta")?.map(|_| raw(v)),
+            _ if key_eq(k, "reasoning") => m.reasoning = obj(v, "reasoning")?.map(|_| raw(v)),
+            _ if key_eq(k, "validations") => m.validations = arr(v, "validations")?.map(|_| raw(v)),
             _ => {}
         }
     }
@@ -913,13 +921,13 @@ fn tool_result(fields: &[(String, J)], r: &mut MessageToolResult) -> R<()> {
     let mut legacy: Option<String> = None;
     for (k, v) in fields {
         match () {
-            _ if go_key_eq(k, "id") => set_string(v, "id", &mut r.id)?,
-            _ if go_key_eq(k, "name") => set_string(v, "name", &mut r.name)?,
-            _ if go_key_eq(k, "parts") => r.parts = output_parts(v)?,
-            _ if go_key_eq(k, "error") => set_string(v, "error", &mut r.error)?,
-            _ if go_key_eq(k, "error_type") => set_string(v, "error_type", &mut r.error_type)?,
-            _ if go_key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut r.latency_ms)?,
-            _ if go_key_eq(k, "content") => {
+            _ if key_eq(k, "id") => set_string(v, "id", &mut r.id)?,
+            _ if key_eq(k, "name") => set_string(v, "name", &mut r.name)?,
+            _ if key_eq(k, "parts") => r.parts = output_parts(v)?,
+            _ if key_eq(k, "error") => set_string(v, "error", &mut r.error)?,
+            _ if key_eq(k, "error_type") => set_string(v, "error_type", &mut r.error_type)?,
+            _ if key_eq(k, "latency_ms") => set_int(v, "latency_ms", &mut r.latency_ms)?,
+            _ if key_eq(k, "content") => {
                 if let Some(s) = opt_string(v, "content")? {
                     legacy = Some(s);
                 }
@@ -942,11 +950,11 @@ fn output_parts(v: &J) -> R<Vec<ContentPart>> {
     for item in arr(v, "parts")?.unwrap_or_default() {
         let mut p = ContentPart::default();
         for (k, v) in obj(item, "parts")?.unwrap_or_default() {
-            if go_key_eq(k, "type") {
+            if key_eq(k, "type") {
                 set_string(v, "type", &mut p.kind)?;
-            } else if go_key_eq(k, "text") {
+            } else if key_eq(k, "text") {
                 p.text = opt_string(v, "text")?;
-            } else if go_key_eq(k, "media") {
+            } else if key_eq(k, "media") {
                 p.media = media_content(v, p.media.take())?;
             }
         }
@@ -972,7 +980,7 @@ fn media_content(v: &J, current: Option<MediaContent>) -> R<Option<MediaContent>
         ];
         let mut done = false;
         for (name, slot) in strs {
-            if go_key_eq(k, name) {
+            if key_eq(k, name) {
                 *slot = opt_string(v, name)?;
                 done = true;
             }
@@ -987,12 +995,12 @@ fn media_content(v: &J, current: Option<MediaContent>) -> R<Option<MediaContent>
             ("fps", &mut m.fps),
         ];
         for (name, slot) in ints {
-            if go_key_eq(k, name) {
+            if key_eq(k, name) {
                 *slot = int(v, name)?;
                 done = true;
             }
         }
-        if !done && go_key_eq(k, "mime_type") {
+        if !done && key_eq(k, "mime_type") {
             set_string(v, "mime_type", &mut m.mime_type)?;
         }
     }
@@ -1012,19 +1020,19 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
     let mut tags = Vec::new();
     let mut messages = Vec::new();
     for (k, v) in entries {
-        if go_key_eq(k, "scenario_id") {
+        if key_eq(k, "scenario_id") {
             set_string(v, "scenario_id", &mut scenario_id)?;
-        } else if go_key_eq(k, "provider_id") {
+        } else if key_eq(k, "provider_id") {
             set_string(v, "provider_id", &mut provider_id)?;
-        } else if go_key_eq(k, "metadata") {
+        } else if key_eq(k, "metadata") {
             for (k, v) in obj(v, "metadata")?.unwrap_or_default() {
-                if go_key_eq(k, "tags") {
+                if key_eq(k, "tags") {
                     tags = str_list(v, "tags")?;
-                } else if go_key_eq(k, "extras") {
+                } else if key_eq(k, "extras") {
                     obj(v, "extras")?;
                 }
             }
-        } else if go_key_eq(k, "turns") {
+        } else if key_eq(k, "turns") {
             messages = Vec::new();
             for item in arr(v, "turns")?.unwrap_or_default() {
                 let t = turn(item)?;
@@ -1055,14 +1063,14 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
                     });
                 }
             }
-        } else if go_key_eq(k, "summary") {
+        } else if key_eq(k, "summary") {
             for (k, v) in obj(v, "summary")?.unwrap_or_default() {
                 for f in ["total_turns", "passed_turns", "failed_turns"] {
-                    if go_key_eq(k, f) {
+                    if key_eq(k, f) {
                         int(v, f)?;
                     }
                 }
-                if go_key_eq(k, "total_cost") {
+                if key_eq(k, "total_cost") {
                     float(v, "total_cost")?;
                 }
             }
@@ -1097,51 +1105,51 @@ fn turn(v: &J) -> R<Turn> {
         tool_results: Vec::new(),
     };
     for (k, v) in obj(v, "turns")?.unwrap_or_default() {
-        if go_key_eq(k, "timestamp") {
+        if key_eq(k, "timestamp") {
             t.ts = time(v, "timestamp")?.unwrap_or(t.ts);
-        } else if go_key_eq(k, "turn_index") {
+        } else if key_eq(k, "turn_index") {
             int(v, "turn_index")?;
-        } else if go_key_eq(k, "user_message") {
+        } else if key_eq(k, "user_message") {
             for (k, v) in obj(v, "user_message")?.unwrap_or_default() {
-                if go_key_eq(k, "content") {
+                if key_eq(k, "content") {
                     set_string(v, "content", &mut t.user_content)?;
-                } else if go_key_eq(k, "parts") {
+                } else if key_eq(k, "parts") {
                     t.user_parts = arena_parts(v)?;
                 }
             }
-        } else if go_key_eq(k, "response") {
+        } else if key_eq(k, "response") {
             for (k, v) in obj(v, "response")?.unwrap_or_default() {
-                if go_key_eq(k, "message") {
+                if key_eq(k, "message") {
                     message(v, &mut t.response)?;
-                } else if go_key_eq(k, "cost") {
+                } else if key_eq(k, "cost") {
                     for (k, v) in obj(v, "cost")?.unwrap_or_default() {
-                        if go_key_eq(k, "input_tokens") || go_key_eq(k, "output_tokens") {
+                        if key_eq(k, "input_tokens") || key_eq(k, "output_tokens") {
                             int(v, k)?;
-                        } else if go_key_eq(k, "total_cost") {
+                        } else if key_eq(k, "total_cost") {
                             float(v, "total_cost")?;
                         }
                     }
                 }
             }
-        } else if go_key_eq(k, "tool_results") {
+        } else if key_eq(k, "tool_results") {
             t.tool_results = Vec::new();
             for item in arr(v, "tool_results")?.unwrap_or_default() {
                 let (mut id, mut content) = (String::new(), String::new());
                 for (k, v) in obj(item, "tool_results")?.unwrap_or_default() {
-                    if go_key_eq(k, "tool_call_id") {
+                    if key_eq(k, "tool_call_id") {
                         set_string(v, "tool_call_id", &mut id)?;
-                    } else if go_key_eq(k, "content") {
+                    } else if key_eq(k, "content") {
                         set_string(v, "content", &mut content)?;
                     }
                 }
                 t.tool_results.push((id, content));
             }
-        } else if go_key_eq(k, "assertions") {
+        } else if key_eq(k, "assertions") {
             for item in arr(v, "assertions")?.unwrap_or_default() {
                 for (k, v) in obj(item, "assertions")?.unwrap_or_default() {
-                    if go_key_eq(k, "type") || go_key_eq(k, "message") {
+                    if key_eq(k, "type") || key_eq(k, "message") {
                         string(v, k)?;
-                    } else if go_key_eq(k, "passed") {
+                    } else if key_eq(k, "passed") {
                         boolean(v, "passed")?;
                     }
                 }
@@ -1158,11 +1166,11 @@ fn arena_parts(v: &J) -> R<Vec<ContentPart>> {
     for item in arr(v, "parts")?.unwrap_or_default() {
         let mut p = ContentPart::default();
         for (k, v) in obj(item, "parts")?.unwrap_or_default() {
-            if go_key_eq(k, "type") {
+            if key_eq(k, "type") {
                 set_string(v, "type", &mut p.kind)?;
-            } else if go_key_eq(k, "text") {
+            } else if key_eq(k, "text") {
                 p.text = opt_string(v, "text")?.filter(|t| !t.is_empty());
-            } else if go_key_eq(k, "media") {
+            } else if key_eq(k, "media") {
                 p.media = media_content(v, p.media.take())?;
             }
         }
