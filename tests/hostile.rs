@@ -464,7 +464,7 @@ fn read_messages(path: &str) -> usize {
 // ---------------------------------------------------------------------------
 // corpus/invalid and corpus/crash
 
-/// `corpus/invalid/<kind>[@<offset>]__<what>.<suffix>`: loaded through the
+/// `corpus/invalid/<kind>[@<offset>]__<what>.<suffix>` (or `<kind>-<what>.<suffix>`): loaded through the
 /// registry (routed by suffix), it must fail with that kind (and offset).
 /// Every file is checked; all failures are reported together.
 #[test]
@@ -481,8 +481,10 @@ fn invalid_corpus() {
         if name == "README.md" {
             continue;
         }
-        let Some((head, _)) = name.split_once("__") else {
-            failures.push(format!("{name}: name has no `<kind>__`"));
+        // `<kind>[@<offset>]__<what>`, or the CLI tests' older `<kind>-<what>`
+        // (no offset), which tests/cli.rs names directly.
+        let Some((head, _)) = name.split_once("__").or_else(|| name.split_once('-')) else {
+            failures.push(format!("{name}: name has no `<kind>__` or `<kind>-`"));
             continue;
         };
         let (kind, offset) = match head.split_once('@') {
