@@ -1701,10 +1701,24 @@ pub fn check_error_position(bytes: &[u8], e: &arena_recordings::Error) -> Result
             matches!(at, Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'))
         }
         ErrorKind::Limit => matches!(at, Some(b'[' | b'{')),
-        ErrorKind::Utf8 => match std::str::from_utf8(bytes) {
-            Err(u) => u.valid_up_to() == off,
-            Ok(_) => bytes[off..].starts_with(b"\\u"),
-        },
+        ErrorKind::Utf8 => {
+            // JSON Lines are checked line by line (an earlier line's lone
+            // surrogate is reported before a later line's invalid bytes), so
+            // the rule applies within the error's line; to the whole text
+            // otherwise.
+            let (lo, hi) = match recorder::json_lines(bytes) {
+                Some(_) => {
+                    let lo = bytes[..off].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                    let hi = bytes[off..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| off + i);
+                    (lo, hi)
+                }
+                None => (0, bytes.len()),
+            };
+            match std::str::from_utf8(&bytes[lo..hi]) {
+                Err(u) => lo + u.valid_up_to() == off,
+                Ok(_) => bytes[off..].starts_with(b"\\u"),
+            }
+        }
         _ => true,
     };
     if ok {
