@@ -31,16 +31,16 @@ fn corpus(dirs: &[&str]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn corpus_files_agree() {
-    run(corpus(&["session", "arena_output", "invalid", "crash"]));
+    run(corpus(&["session", "arena_output", "recorder", "transcript", "invalid", "crash"]));
 }
 
 /// Every prefix that ends just before or after a structural character.
 #[test]
 fn truncations_agree() {
     let mut cases = Vec::new();
-    for (name, bytes) in corpus(&["session", "arena_output"]) {
+    for (name, bytes) in corpus(&["session", "arena_output", "recorder"]) {
         for (i, &b) in bytes.iter().enumerate() {
-            if matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"') {
+            if matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"' | b'\n') {
                 cases.push((format!("{name}[..{i}]"), bytes[..i].to_vec()));
                 cases.push((format!("{name}[..{}]", i + 1), bytes[..i + 1].to_vec()));
             }
@@ -97,6 +97,89 @@ fn edge_cases_agree() {
         "{\"x\":1} x",
     ];
     run(cases.iter().enumerate().map(|(i, s)| (format!("case {i}: {s:?}"), s.as_bytes().to_vec())));
+}
+
+/// The recorder shapes (COMPATIBILITY.md "PromptKit recorder output"):
+/// dispatch, JSON Lines detection, metadata rules, skipped events, errors.
+#[test]
+fn recorder_cases_agree() {
+    let ev = |seq: u32, kind: &str, ts: &str, data: &str| {
+        format!(
+            r#"{{"seq":{seq},"event":{{"type":"{kind}","timestamp":"{ts}","session_id":"s{seq}","data":{data}}}}}"#
+        )
+    };
+    let user = r#"{"Role":"user","Content":"hi"}"#;
+    let meta = r#"{"type":"metadata","metadata":{"version":"1.0","session_id":"x","provider_name":"p","model":"m","duration":0,"conversation_id":"c","custom":{"tags":["a",1,null,"b"],"conversation_id":"d","n":[1.50,{"k":null}],"s":"t"}}}"#;
+    let cases: Vec<String> = vec![
+        // JSON Lines detection.
+        "{}\n{}".into(),
+        "{}\n\n{}\n".into(),
+        "{\"seq\":1}\n".into(),
+        "\u{feff}{\"seq\":1}\n{\"seq\":2}".into(),
+        "\u{feff}\n{\"seq\":1}\n{\"seq\":2}".into(),
+        "  {\"seq\":1}  \r\n{\"seq\":2}\r\n".into(),
+        "{\"seq\":1} x\n{\"seq\":2}".into(),
+        "{\"a\":\"}\\\"{\"}\n{\"seq\":2}".into(),
+        "{\"seq\":1,\"event\":{\"type\":\"x\",\"data\":1e400}}\n{}".into(),
+        "{\"seq\":x}\n{\"seq\":2}".into(),
+        "{]}\n{}".into(),
+        "{\"seq\":1}\n\u{feff}{\"seq\":2}".into(),
+        "{\"seq\":1}\n\u{c}\n{\"seq\":2}".into(),
+        "{\"seq\":1}\n[1]".into(),
+        "{\"seq\":1}\nnull\n".into(),
+        "{\"seq\":1}\n{\"seq\":\"2\"}".into(),
+        "{\"seq\":1}\n{\"parent_id\":1.5}".into(),
+        "{\"seq\":1}\n{\"a\":\"\\ud800\"}\n{\"x\"}".into(),
+        "{\"seq\":1}\n{\"a\":\"\u{0}\"}".into(),
+        format!("{}\n{}", ev(1, "message.created", "2026-01-01T00:00:00Z", user), "{\"event\":null}"),
+        // Event store.
+        format!(
+            "{}\n{}\n{}\n{}",
+            ev(1, "message.created", "2026-01-01T00:00:01Z", user),
+            ev(2, "tool.call.started", "2026-01-01T00:00:09Z", "{}"),
+            ev(3, "workflow.transitioned", "2026-01-01T00:00:00Z", r#"{"from_state":"a","to_state":"b","event":"e","prompt_task":"p","extra":1}"#),
+            ev(4, "message.created", "2026-01-01T00:00:02Z", r#"{"role":"assistant","TOOLCALLS":[{"id":"1","name":"f","args":{"x":[1,2.50]}},null,{"args":null},{"args":"[1, 2]"}],"index":3}"#),
+        ),
+        format!("{}\n{}", ev(1, "workflow.transitioned", "2026-01-01T00:00:00Z", "null"), ev(2, "other", "", "{}")),
+        format!("{}\n{}", ev(1, "message.created", "bad", user), ev(2, "x", "2026-01-01T00:00:00Z", "{}")),
+        format!("{}\n{}", ev(1, "x", "2026-01-01T00:00:00Z", "{}"), r#"{"seq":2,"event":{"type":"message.created"}}"#),
+        format!("{}\n{}", ev(1, "x", "2026-01-01T00:00:00Z", "{}"), r#"{"seq":2,"event":{"type":"message.created","data":{"Role":1}}}"#),
+        format!("{}\n{}", ev(1, "message.created", "2026-01-01T00:00:00Z", r#"{"Role":"tool","ToolResult":{"id":"t","parts":[{"type":"text","text":"r"},{"type":"image","media":{"url":"u"}}]}}"#), ev(2, "message.created", "2026-01-01T00:00:00Z", r#"{"Role":"tool","Content":"c","ToolResult":{"content":"legacy"},"ToolResult":{"name":"n"}}"#)),
+        format!("{}\n{}", ev(1, "message.created", "2026-01-01T00:00:00Z", r#"{"Parts":[{"type":"text","text":"p"}],"ToolResult":{"content":"r"}}"#), r#"{"seq":2,"event":{"type":"x","conversation_id":"conv","offset":"1"}}"#),
+        format!("{}\n{}", r#"{"seq":1,"event":{"type":"x","conversation_id":"conv","session_id":""}}"#, ev(2, "message.created", "2026-01-01T00:00:00Z", "null")),
+        // JSONL export.
+        format!("{meta}\n{}", r#"{"type":"event","event":{"type":"message.created","timestamp":"2026-01-01T00:00:00Z","data":{"Role":"user"}}}"#),
+        format!("{meta}\n{}\n{}\nnull", r#"{"type":"event","event":{"type":"message.created","timestamp":"2026-01-01T00:00:00Z","data":{"Role":"user"}}}"#, r#"{"type":"note"}"#),
+        format!("{}\n{meta}", r#"{"type":"event","event":{"type":"message.created","data":{}}}"#),
+        format!("{meta}\n{}", r#"{"type":"metadata","metadata":{"version":""}}"#),
+        format!("{meta}\n{}", r#"{"type":"metadata"}"#),
+        format!("{meta}\n{}", r#"{"type":"event"}"#),
+        format!("{meta}\n{}", r#"{"type":"metadata","metadata":{"version":"2","custom":{"tags":"x"},"custom":null,"created_at":"2026-02-30T00:00:00Z"}}"#),
+        format!("{meta}\n{}", r#"{"type":"metadata","metadata":{"version":"2","event_count":1.5}}"#),
+        "{\"type\":\"event\"}\n{\"type\":\"event\"}".into(),
+        "null\n{}".into(),
+        "{\"seq\":1,\"type\":\"x\"}\n{\"seq\":2}".into(),
+        // Lone JSON Lines records and the JSON export.
+        r#"{"seq":1,"event":{"type":"message.created","data":{"Role":"user"}}}"#.into(),
+        r#"{"type":"message"}"#.into(),
+        r#"{"type":"metadata","metadata":{"version":"1"}}"#.into(),
+        r#"{"event":null}"#.into(),
+        r#"{"metadata":{"version":"1"},"events":[{"type":"message.created","timestamp":"2026-01-01T00:00:00Z","data":{"Role":"user"}},{"type":"message.created","timestamp":"2026-01-01T00:00:03Z","data":{"Role":"assistant"}}]}"#.into(),
+        r#"{"metadata":{"version":"1","duration":5},"events":[{"type":"message.created","data":{}}],"events":[null,{"type":"y"}]}"#.into(),
+        r#"{"metadata":{"version":"1","duration":5},"metadata":{"model":"m"},"events":[]}"#.into(),
+        r#"{"metadata":{"version":""},"events":[{"type":"message.created","data":{}}]}"#.into(),
+        r#"{"metadata":{"version":1},"events":[]}"#.into(),
+        r#"{"metadata":{"version":"1","version":""},"metadata":[]}"#.into(),
+        r#"{"metadata":{"VERSION":"1","Custom":{"Tags":["a"],"tags":["b"],"tags":["c"],"k":null}},"seq":1}"#.into(),
+        r#"{"metadata":{"version":"1"},"events":[{"type":"message.created","data":{},"sequence":"x","run_id":"r","data_type":"d"}]}"#.into(),
+        r#"{"metadata":{"version":"1"},"events":[{"type":"message.created","data":{},"run_id":1}]}"#.into(),
+        r#"{"metadata":{"version":"1"},"events":{}}"#.into(),
+        r#"{"metadata":{"version":"1","start_time":5},"events":[]}"#.into(),
+        // The native shape's skipped events.
+        r#"{"events":[null,{"type":"message"},{}],"events":[]}"#.into(),
+        r#"{"events":[{"type":"message.created","message":{"role":"user"}}]}"#.into(),
+    ];
+    run(cases.into_iter().enumerate().map(|(i, s)| (format!("recorder case {i}: {s:?}"), s.into_bytes())));
 }
 
 #[test]

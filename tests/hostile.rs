@@ -464,7 +464,7 @@ fn read_messages(path: &str) -> usize {
 // ---------------------------------------------------------------------------
 // corpus/invalid and corpus/crash
 
-/// `corpus/invalid/<kind>[@<offset>]__<what>.<suffix>`: loaded through the
+/// `corpus/invalid/<kind>[@<offset>]__<what>.<suffix>` (or `<kind>-<what>.<suffix>`): loaded through the
 /// registry (routed by suffix), it must fail with that kind (and offset).
 /// Every file is checked; all failures are reported together.
 #[test]
@@ -481,8 +481,10 @@ fn invalid_corpus() {
         if name == "README.md" {
             continue;
         }
-        let Some((head, _)) = name.split_once("__") else {
-            failures.push(format!("{name}: name has no `<kind>__`"));
+        // `<kind>[@<offset>]__<what>`, or the CLI tests' older `<kind>-<what>`
+        // (no offset), which tests/cli.rs names directly.
+        let Some((head, _)) = name.split_once("__").or_else(|| name.split_once('-')) else {
+            failures.push(format!("{name}: name has no `<kind>__` or `<kind>-`"));
             continue;
         };
         let (kind, offset) = match head.split_once('@') {
@@ -561,4 +563,76 @@ fn crash_corpus_routes() {
     }
     assert!(n > 0);
     std::fs::remove_dir_all(root).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// JSON Lines with a bad line, in a corpus run
+
+/// A recorder JSONL file with a bad line in the middle fails with an error
+/// naming that line (and its file); in a parallel corpus run over a
+/// directory the other files still load, with the messages the independent
+/// reference reads, and the bad files are counted as failed.
+#[test]
+fn jsonl_bad_line_in_a_corpus_run() {
+    use arena_recordings::{Corpus, RunOptions};
+    use std::sync::Mutex;
+
+    let dir = temp_dir("jsonl-corpus");
+    let good = std::fs::read_to_string("corpus/recorder/synth-eventstore.jsonl").unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    assert!(lines.len() >= 5, "the sample has a middle");
+    let with_line3 = |l3: &str| {
+        let mut l = lines.clone();
+        l[2] = l3;
+        l.join("\n") + "\n"
+    };
+    // Line 3 is not JSON; line 3 is JSON whose payload has a wrong type.
+    let syntax = with_line3(r#"{"seq":3,"event":{"type":"tool.call.started","data":{"ToolName": }}}"#);
+    let payload = with_line3(r#"{"seq":3,"event":{"type":"message.created","data":{"Role":["user"]}}}"#);
+    let files: Vec<(&str, Vec<u8>, Option<ErrorKind>)> = vec![
+        ("a-good.jsonl", good.clone().into_bytes(), None),
+        ("b-syntax-line-3.jsonl", syntax.into_bytes(), Some(ErrorKind::Syntax)),
+        ("c-export.jsonl", read("corpus/recorder/synth-export.jsonl"), None),
+        ("d-payload-line-3.jsonl", payload.into_bytes(), Some(ErrorKind::Type)),
+        ("e-export.recording.json", read("corpus/recorder/synth-export.recording.json"), None),
+        ("f-native.recording.json", read(GEO), None),
+    ];
+    for (name, bytes, _) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let registry = Registry::new();
+    let corpus = Corpus::enumerate(&registry, &[dir.display().to_string()], "").unwrap();
+    assert_eq!(corpus.len(), files.len());
+    let seen = Mutex::new(Vec::new());
+    let opts = RunOptions { threads: 2, ..RunOptions::default() };
+    let tally = corpus.for_each(&opts, |v| {
+        let name = v.entry.path().file_name().unwrap().to_string_lossy().into_owned();
+        let r = match v.result {
+            Ok(rec) => Ok(rec.messages.len()),
+            Err(e) => {
+                assert_eq!(e.path(), Some(v.entry.path()), "{e}");
+                Err((e.kind(), e.position().map(|p| p.line), e.message().to_owned()))
+            }
+        };
+        seen.lock().unwrap().push((name, r));
+    });
+    assert_eq!((tally.files, tally.loaded, tally.failed), (6, 4, 2), "{tally:?}");
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((name, bytes, expected), (seen_name, got)) in files.iter().zip(&seen) {
+        assert_eq!(name, seen_name);
+        match (expected, got) {
+            (None, Ok(n)) => {
+                let reference = support::reference::load(bytes, Parser::Session).unwrap();
+                assert!(*n > 0 && *n == reference.messages.len(), "{name}: {n} messages");
+            }
+            (Some(kind), Err((k, line, msg))) => {
+                assert_eq!(k, kind, "{name}: {msg}");
+                assert_eq!(*line, Some(3), "{name}: {msg}");
+                assert!(msg.starts_with("line 3: "), "{name}: {msg}");
+            }
+            _ => panic!("{name}: expected {expected:?}, got {got:?}"),
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -28,7 +28,7 @@ pub mod reference;
 
 /// Every parser [`load_checked`] is run with by the `any_format`-style loops
 /// (the per-format targets name theirs). Add new `Parser` variants here.
-pub const PARSERS: &[Parser] = &[Parser::Session, Parser::ArenaOutput];
+pub const PARSERS: &[Parser] = &[Parser::Session, Parser::ArenaOutput, Parser::Auto, Parser::Transcript];
 
 /// The built-in file adapters in registration order, as `Registry::new()`
 /// registers them. Add new built-ins here (the target checks the count).

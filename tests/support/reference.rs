@@ -56,6 +56,7 @@ use std::time::Duration;
 use arena_recordings::json::{go, MAX_DEPTH};
 use arena_recordings::owned::{
     ContentPart, MediaContent, Message, MessageToolCall, MessageToolResult, RecordingMetadata,
+    WorkflowTransition,
 };
 use arena_recordings::{ErrorKind, Format, Loader, Parser, Timestamp};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -236,7 +237,8 @@ pub struct Outcome {
     pub messages: Vec<Message>,
     /// The metadata.
     pub metadata: RecordingMetadata,
-    /// Whether a "no recognised keys" warning is expected.
+    /// Whether any warning is expected (no recognised keys, skipped events,
+    /// no messages in a recorder file, ignored JSON Lines records).
     pub warned: bool,
 }
 
@@ -248,10 +250,17 @@ impl Outcome {
 
 /// Parses `bytes` as JSON into the order-keeping tree.
 pub fn parse(bytes: &[u8]) -> R<J> {
-    if let Err(e) = std::str::from_utf8(bytes) {
+    // Difference 6: a leading byte-order mark is whitespace.
+    parse_text(bytes.strip_prefix(BOM).unwrap_or(bytes))
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Parses one JSON text (no byte-order mark handling).
+fn parse_text(body: &[u8]) -> R<J> {
+    if let Err(e) = std::str::from_utf8(body) {
         return Err(err(ErrorKind::Utf8, format!("invalid UTF-8 at byte {}", e.valid_up_to())));
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (max_depth, deep_at) = depth_exceeded_at(body, MAX_DEPTH);
     if deep_at.is_some() {
         // Difference 5: past the limit only the kind is checked.
@@ -541,10 +550,48 @@ fn concat_text(parts: &[ContentPart]) -> String {
 // A1/C1: session recordings
 
 /// Loads a session recording document.
+///
+/// The crate decides the shape per document (COMPATIBILITY.md, "PromptKit
+/// recorder output"): the recorder's JSON export when some `metadata`
+/// object has a non-empty string `version`; a lone JSON Lines record when
+/// the document has `seq`, `event` or `type` but neither `metadata` nor
+/// `events`; the adapter-native shape otherwise. A `null` document loads
+/// empty, with a warning.
 pub fn session(root: &J) -> R<Outcome> {
     let Some(entries) = obj(root, "the session recording")? else {
-        return Ok(Outcome::empty(Format::Session));
+        return Ok(Outcome { warned: true, ..Outcome::empty(Format::Session) });
     };
+    let (mut native, mut line) = (false, false);
+    for (k, v) in entries {
+        if key_eq(k, "metadata") {
+            native = true;
+            let versioned =
+                |(k, v): &(String, J)| key_eq(k, "version") && matches!(v, J::Str(s) if !s.is_empty());
+            if let J::Obj(meta) = v {
+                if meta.iter().any(versioned) {
+                    return recorder::export(entries);
+                }
+            }
+        } else if key_eq(k, "events") {
+            native = true;
+        } else if ["seq", "event", "type"].iter().any(|n| key_eq(k, n)) {
+            line = true;
+        }
+    }
+    if line && !native {
+        let mut lines = recorder::Lines::default();
+        lines.line(root)?;
+        return lines.finish();
+    }
+    native_session(entries)
+}
+
+/// The adapter-native shape. Events whose type is not exactly `message`
+/// (including a missing type) are skipped and counted, which gives a
+/// warning; the count carries over duplicate `events` keys (the crate's
+/// choice: a skipped event was read, whichever list wins).
+fn native_session(entries: &[(String, J)]) -> R<Outcome> {
+    let mut skipped = 0usize;
     let (mut session_id, mut provider_id, mut model) = (String::new(), String::new(), String::new());
     let mut tags = Vec::new();
     let mut messages = Vec::new();
@@ -585,6 +632,8 @@ pub fn session(root: &J) -> R<Outcome> {
                 if kind == "message" {
                     messages.push(m.into_message(ts));
                     timestamps.push(ts);
+                } else {
+                    skipped += 1;
                 }
             }
         }
@@ -602,7 +651,416 @@ pub fn session(root: &J) -> R<Outcome> {
         session_id,
         ..RecordingMetadata::default()
     };
-    Ok(Outcome { format: Format::Session, messages, metadata, warned: !recognised })
+    Ok(Outcome { format: Format::Session, messages, metadata, warned: !recognised || skipped > 0 })
+}
+
+/// PromptKit's recorder output (FORMATS.md sections 7 and 8; COMPATIBILITY.md
+/// "PromptKit recorder output"): event-store JSONL, the JSON export and the
+/// JSONL export, walked from the tree like everything else here.
+mod recorder {
+    use super::*;
+
+    /// The non-blank lines of `bytes` when the file is JSON Lines: its first
+    /// non-blank line (after a byte-order mark) is an object that closes at
+    /// the end of that line, and another non-blank line follows. (One JSON
+    /// document cannot look like that: text after a complete value is a
+    /// syntax error.) "Blank" and "closes" follow the crate's definition:
+    /// ASCII whitespace (form feed included), and bracket matching that skips
+    /// strings but validates nothing, so a broken first line still makes the
+    /// file JSON Lines and is reported as that line's error.
+    pub fn json_lines(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+        let text = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+        let first = lines.next()?;
+        let t = first.trim_ascii();
+        if !t.starts_with(b"{") || closes_at(t) != Some(t.len()) {
+            return None;
+        }
+        let mut out = vec![first];
+        out.extend(lines);
+        (out.len() > 1).then_some(out)
+    }
+
+    /// Where the bracket opened by `t[0]` closes (either kind closes either).
+    fn closes_at(t: &[u8]) -> Option<usize> {
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        for (i, &b) in t.iter().enumerate() {
+            match (in_str, esc, b) {
+                (true, true, _) => esc = false,
+                (true, false, b'\\') => esc = true,
+                (true, false, b'"') => in_str = false,
+                (true, ..) => {}
+                (false, _, b'"') => in_str = true,
+                (false, _, b'{' | b'[') => depth += 1,
+                (false, _, b'}' | b']') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Parses and decodes each line in turn: the first error wins, whether
+    /// it is a syntax error or a decoding error of an earlier line.
+    pub fn load_lines(lines: &[&[u8]]) -> R<Outcome> {
+        let mut l = Lines::default();
+        for line in lines {
+            // Only the file's first bytes may be a byte-order mark.
+            let tree = parse_text(line)?;
+            let r = l.line(&tree);
+            drop_tree(tree);
+            r?;
+        }
+        l.finish()
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Shape {
+        EventStore,
+        Export,
+    }
+
+    /// A JSON Lines file (or a one-line document) read record by record.
+    #[derive(Default)]
+    pub struct Lines {
+        acc: Acc,
+        shape: Option<Shape>,
+        ignored: usize,
+    }
+
+    impl Lines {
+        pub fn line(&mut self, root: &J) -> R<()> {
+            let entries = obj(root, "a JSON Lines record")?;
+            // The first record decides: a top-level `type` means the export;
+            // otherwise `seq` or `event` means the event store; otherwise
+            // the export (whose missing metadata then fails the file).
+            let shape = *self.shape.get_or_insert_with(|| {
+                let has = |n: &str| entries.unwrap_or_default().iter().any(|(k, _)| key_eq(k, n));
+                if !has("type") && (has("seq") || has("event")) {
+                    Shape::EventStore
+                } else {
+                    Shape::Export
+                }
+            });
+            // A `null` record: an untyped event in the event store, an
+            // ignored record in the export.
+            let Some(entries) = entries else {
+                match shape {
+                    Shape::EventStore => self.acc.event(&Event::default())?,
+                    Shape::Export => self.ignored += 1,
+                }
+                return Ok(());
+            };
+            match shape {
+                Shape::EventStore => {
+                    let mut event = Event::default();
+                    for (k, v) in entries {
+                        if key_eq(k, "seq") {
+                            int(v, "seq")?;
+                        } else if key_eq(k, "parent_id") {
+                            int(v, "parent_id")?;
+                        } else if key_eq(k, "event") {
+                            event = read_event(v)?;
+                        }
+                    }
+                    self.acc.event(&event)
+                }
+                Shape::Export => {
+                    let (mut kind, mut meta, mut event) = (String::new(), None, None);
+                    for (k, v) in entries {
+                        if key_eq(k, "type") {
+                            set_string(v, "type", &mut kind)?;
+                        } else if key_eq(k, "metadata") {
+                            meta = Some(v);
+                        } else if key_eq(k, "event") {
+                            event = Some(v);
+                        }
+                    }
+                    match kind.as_str() {
+                        "metadata" => {
+                            self.acc.meta = Some(meta.map(export_meta).transpose()?.unwrap_or_default())
+                        }
+                        "event" => {
+                            let e = event.map(read_event).transpose()?.unwrap_or_default();
+                            self.acc.event(&e)?;
+                        }
+                        _ => self.ignored += 1,
+                    }
+                    Ok(())
+                }
+            }
+        }
+
+        pub fn finish(self) -> R<Outcome> {
+            match self.shape {
+                None => Err(err(ErrorKind::Syntax, "no records")),
+                Some(Shape::EventStore) => Ok(self.acc.finish(false, 0)),
+                Some(Shape::Export) => {
+                    if self.acc.meta.as_ref().is_none_or(|m| m.version.is_empty()) {
+                        return Err(err(ErrorKind::Shape, "invalid recording: missing metadata"));
+                    }
+                    Ok(self.acc.finish(true, self.ignored))
+                }
+            }
+        }
+    }
+
+    /// The JSON export (some `metadata` has a non-empty `version`).
+    pub fn export(entries: &[(String, J)]) -> R<Outcome> {
+        let mut acc = Acc::default();
+        for (k, v) in entries {
+            if key_eq(k, "metadata") {
+                // Each `metadata` replaces the last one whole (not merged):
+                // the crate's choice; real files have one.
+                acc.meta = Some(export_meta(v)?);
+            } else if key_eq(k, "events") {
+                // A duplicate `events` appends (the crate's choice, documented
+                // in recorder.rs; Go would replace the list).
+                for ev in arr(v, "events")?.unwrap_or_default() {
+                    acc.event(&read_event(ev)?)?;
+                }
+            }
+        }
+        Ok(acc.finish(true, 0))
+    }
+
+    /// `recording.Metadata`, as far as it is used or validated.
+    #[derive(Default)]
+    struct Meta {
+        session_id: String,
+        conversation_id: String,
+        duration: i64,
+        provider_name: String,
+        model: String,
+        version: String,
+        custom: Vec<(String, Value)>,
+        tags: Vec<String>,
+    }
+
+    fn export_meta(v: &J) -> R<Meta> {
+        let mut m = Meta::default();
+        for (k, v) in obj(v, "metadata")?.unwrap_or_default() {
+            match () {
+                _ if key_eq(k, "session_id") => set_string(v, "session_id", &mut m.session_id)?,
+                _ if key_eq(k, "conversation_id") => {
+                    set_string(v, "conversation_id", &mut m.conversation_id)?
+                }
+                _ if key_eq(k, "duration") => set_int(v, "duration", &mut m.duration)?,
+                _ if key_eq(k, "provider_name") => set_string(v, "provider_name", &mut m.provider_name)?,
+                _ if key_eq(k, "model") => set_string(v, "model", &mut m.model)?,
+                _ if key_eq(k, "version") => set_string(v, "version", &mut m.version)?,
+                _ if ["start_time", "end_time", "created_at"].iter().any(|n| key_eq(k, n)) => {
+                    time(v, k)?;
+                }
+                _ if key_eq(k, "event_count") => {
+                    int(v, "event_count")?;
+                }
+                _ if key_eq(k, "custom") => {
+                    // A Go map: exact keys, null clears it, a duplicate replaces it.
+                    m.custom.clear();
+                    m.tags.clear();
+                    for (k, v) in obj(v, "custom")?.unwrap_or_default() {
+                        if k == "tags" {
+                            // Upstream's stringSlice: string items only; not a list, no tags.
+                            m.tags = match v {
+                                J::Arr(items) => items
+                                    .iter()
+                                    .filter_map(|x| if let J::Str(s) = x { Some(s.clone()) } else { None })
+                                    .collect(),
+                                _ => Vec::new(),
+                            };
+                        } else {
+                            // Strings stay strings; anything else is kept as JSON,
+                            // which the owned model reads back with serde_json.
+                            let value = match v {
+                                J::Str(s) => Value::String(s.clone()),
+                                other => serde_json::from_str(&raw(other)).unwrap_or(Value::Null),
+                            };
+                            m.custom.push((k.clone(), value));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(m)
+    }
+
+    /// A recorded event's envelope.
+    #[derive(Default)]
+    struct Event<'j> {
+        kind: String,
+        ts: Timestamp,
+        session_id: String,
+        conversation_id: String,
+        data: Option<&'j J>,
+    }
+
+    fn read_event(v: &J) -> R<Event<'_>> {
+        let mut e = Event::default();
+        for (k, v) in obj(v, "event")?.unwrap_or_default() {
+            match () {
+                _ if key_eq(k, "type") => set_string(v, "type", &mut e.kind)?,
+                _ if key_eq(k, "timestamp") => e.ts = time(v, "timestamp")?.unwrap_or(e.ts),
+                _ if key_eq(k, "session_id") => set_string(v, "session_id", &mut e.session_id)?,
+                _ if key_eq(k, "conversation_id") => {
+                    set_string(v, "conversation_id", &mut e.conversation_id)?
+                }
+                // `data: null` is present (an empty payload), unlike a missing `data`.
+                _ if key_eq(k, "data") => e.data = Some(v),
+                _ if ["seq", "offset", "parent_seq"].iter().any(|n| key_eq(k, n)) => {
+                    int(v, k)?;
+                }
+                _ if key_eq(k, "run_id") || key_eq(k, "data_type") => {
+                    string(v, k)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(e)
+    }
+
+    #[derive(Default)]
+    struct Acc {
+        messages: Vec<Message>,
+        transitions: Vec<WorkflowTransition>,
+        skipped: usize,
+        /// Every event's time (the event store's duration spans them all).
+        times: Vec<Timestamp>,
+        /// The first non-empty ids on events (the event store's metadata).
+        session_id: String,
+        conversation_id: String,
+        meta: Option<Meta>,
+    }
+
+    impl Acc {
+        fn event(&mut self, e: &Event<'_>) -> R<()> {
+            self.times.push(e.ts);
+            if self.session_id.is_empty() {
+                self.session_id = e.session_id.clone();
+            }
+            if self.conversation_id.is_empty() {
+                self.conversation_id = e.conversation_id.clone();
+            }
+            let data =
+                || e.data.ok_or_else(|| err(ErrorKind::Shape, format!("{} event has no data", e.kind)));
+            match e.kind.as_str() {
+                "message.created" => self.messages.push(created(data()?, e.ts)?),
+                "workflow.transitioned" => {
+                    let index = self.messages.len() as i64 - 1;
+                    self.transitions.push(transition(data()?, index)?);
+                }
+                _ => self.skipped += 1,
+            }
+            Ok(())
+        }
+
+        fn finish(self, export: bool, ignored: usize) -> Outcome {
+            let timestamps: Vec<Timestamp> = self.messages.iter().map(|m| m.timestamp).collect();
+            let mut metadata =
+                RecordingMetadata { workflow_transitions: self.transitions, ..Default::default() };
+            let conversation_id;
+            if export {
+                let m = self.meta.unwrap_or_default();
+                if !m.provider_name.is_empty() || !m.model.is_empty() {
+                    metadata.provider_info.insert("model".into(), Value::String(m.model));
+                    metadata.provider_info.insert("provider_id".into(), Value::String(m.provider_name));
+                }
+                conversation_id = m.conversation_id;
+                metadata.duration =
+                    if m.duration > 0 { Duration::from_nanos(m.duration as u64) } else { span(&timestamps) };
+                metadata.session_id = m.session_id;
+                metadata.tags = m.tags;
+                // `custom` wins over conversation_id; a later duplicate wins.
+                metadata.extras.extend(m.custom);
+            } else {
+                conversation_id = self.conversation_id;
+                metadata.duration = span(&self.times);
+                metadata.session_id = self.session_id;
+            }
+            if !conversation_id.is_empty() {
+                metadata.extras.entry("conversation_id".into()).or_insert(Value::String(conversation_id));
+            }
+            metadata.timestamps = timestamps;
+            let warned = self.skipped > 0 || self.messages.is_empty() || ignored > 0;
+            Outcome { format: Format::Recorder, messages: self.messages, metadata, warned }
+        }
+    }
+
+    /// `events.MessageCreatedData` (Go field names, any case).
+    fn created(v: &J, ts: Timestamp) -> R<Message> {
+        let mut m = Message { timestamp: ts, ..Message::default() };
+        for (k, v) in obj(v, "data")?.unwrap_or_default() {
+            match () {
+                _ if key_eq(k, "Role") => set_string(v, "Role", &mut m.role)?,
+                _ if key_eq(k, "Content") => set_string(v, "Content", &mut m.content)?,
+                _ if key_eq(k, "Parts") => m.parts = output_parts(v)?,
+                _ if key_eq(k, "ToolCalls") => {
+                    m.tool_calls = Vec::new();
+                    for item in arr(v, "ToolCalls")?.unwrap_or_default() {
+                        let mut c = MessageToolCall::default();
+                        for (k, v) in obj(item, "ToolCalls")?.unwrap_or_default() {
+                            match () {
+                                _ if key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
+                                _ if key_eq(k, "name") => set_string(v, "name", &mut c.name)?,
+                                // A string of JSON text (kept as is), or any other value's text.
+                                _ if key_eq(k, "args") => match v {
+                                    J::Null => {}
+                                    J::Str(s) => c.args = s.clone(),
+                                    other => c.args = raw(other),
+                                },
+                                _ => {}
+                            }
+                        }
+                        m.tool_calls.push(c);
+                    }
+                }
+                _ if key_eq(k, "ToolResult") => {
+                    m.tool_result = match obj(v, "ToolResult")? {
+                        None => None,
+                        Some(fields) => {
+                            let mut r = m.tool_result.take().unwrap_or_default();
+                            tool_result(fields, &mut r)?;
+                            Some(r)
+                        }
+                    };
+                }
+                _ if key_eq(k, "Index") => {
+                    int(v, "Index")?;
+                }
+                _ => {}
+            }
+        }
+        // A tool message without content takes its result's parts (when it
+        // has none) and text.
+        if let Some(r) = &m.tool_result {
+            if m.content.is_empty() && m.parts.is_empty() {
+                m.parts = r.parts.clone();
+            }
+            if m.content.is_empty() {
+                m.content = concat_text(&r.parts);
+            }
+        }
+        Ok(m)
+    }
+
+    fn transition(v: &J, message_index: i64) -> R<WorkflowTransition> {
+        let mut w = WorkflowTransition { message_index, ..WorkflowTransition::default() };
+        for (k, v) in obj(v, "data")?.unwrap_or_default() {
+            match () {
+                _ if key_eq(k, "from_state") => set_string(v, "from_state", &mut w.from)?,
+                _ if key_eq(k, "to_state") => set_string(v, "to_state", &mut w.to)?,
+                _ if key_eq(k, "event") => set_string(v, "event", &mut w.event)?,
+                _ if key_eq(k, "prompt_task") => set_string(v, "prompt_task", &mut w.prompt_task)?,
+                _ => {}
+            }
+        }
+        Ok(w)
+    }
 }
 
 #[derive(Default)]
@@ -1187,15 +1645,24 @@ pub const PARSERS: [Parser; 2] = [Parser::Session, Parser::ArenaOutput];
 
 /// Loads `bytes` with the reference.
 pub fn load(bytes: &[u8], parser: Parser) -> R<Outcome> {
+    if parser == Parser::Session {
+        if let Some(lines) = recorder::json_lines(bytes) {
+            return recorder::load_lines(&lines);
+        }
+    }
     let tree = parse(bytes)?;
     let result = if parser == Parser::Session { session(&tree) } else { arena(&tree) };
+    drop_tree(tree);
+    result
+}
+
+/// Drops a tree; a deep one on a thread with room to spare (dropping recurses).
+fn drop_tree(tree: J) {
     if tree_depth(&tree) > 100 {
-        // Dropping a deep tree recurses: do it with room to spare.
         std::thread::scope(|s| {
             std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, move || drop(tree)).unwrap();
         });
     }
-    result
 }
 
 fn tree_depth(j: &J) -> usize {
@@ -1234,10 +1701,24 @@ pub fn check_error_position(bytes: &[u8], e: &arena_recordings::Error) -> Result
             matches!(at, Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'))
         }
         ErrorKind::Limit => matches!(at, Some(b'[' | b'{')),
-        ErrorKind::Utf8 => match std::str::from_utf8(bytes) {
-            Err(u) => u.valid_up_to() == off,
-            Ok(_) => bytes[off..].starts_with(b"\\u"),
-        },
+        ErrorKind::Utf8 => {
+            // JSON Lines are checked line by line (an earlier line's lone
+            // surrogate is reported before a later line's invalid bytes), so
+            // the rule applies within the error's line; to the whole text
+            // otherwise.
+            let (lo, hi) = match recorder::json_lines(bytes) {
+                Some(_) => {
+                    let lo = bytes[..off].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                    let hi = bytes[off..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| off + i);
+                    (lo, hi)
+                }
+                None => (0, bytes.len()),
+            };
+            match std::str::from_utf8(&bytes[lo..hi]) {
+                Err(u) => lo + u.valid_up_to() == off,
+                Ok(_) => bytes[off..].starts_with(b"\\u"),
+            }
+        }
         _ => true,
     };
     if ok {
