@@ -223,7 +223,7 @@ impl<'l> Input<'l, '_> {
         self,
         decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<Recording<'l>>,
     ) -> Result<Recording<'l>> {
-        let Input { buf, len, buffers, tape, bump, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, origin, limits, .. } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(b"\xEF\xBB\xBF") {
             buf[..3].fill(b' ');
