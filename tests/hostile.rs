@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use arena_recordings::registry::to_owned;
 use arena_recordings::{ErrorKind, Limits, Loader, Parser, RecordingReference, Registry};
-use support::reference::PARSERS;
+use support::{ALL_PARSERS, JSON_PARSERS};
 
 const GEO: &str = "corpus/session/pk_eval-test_geography.recording.json";
 const TOOLS: &str = "corpus/arena_output/pa_adapters-testdata_tool-usage.arena.json";
@@ -153,7 +153,7 @@ fn nul_bytes() {
 #[test]
 fn empty_and_blank_files() {
     for bytes in [&b""[..], b" ", b"\n\n", b"\t \r\n"] {
-        for parser in PARSERS {
+        for &parser in JSON_PARSERS {
             let e = err(bytes, parser);
             assert_eq!((e.kind(), e.offset()), (ErrorKind::Syntax, Some(bytes.len())), "{e}");
             assert!(e.message().contains("unexpected end of JSON input"), "{e}");
@@ -172,7 +172,7 @@ fn nested(depth: usize) -> Vec<u8> {
 /// Go accepts 10,000 levels and rejects 10,001; so do we, without recursion.
 #[test]
 fn nesting_at_the_limit() {
-    for parser in PARSERS {
+    for &parser in JSON_PARSERS {
         assert!(matches!(outcome(&mut Loader::new(), &nested(10_000), parser), Outcome::Loaded(_)));
         let e = err(&nested(10_001), parser);
         // The offending bracket: after `{"x":` and 9,999 brackets.
@@ -525,7 +525,7 @@ fn crash_corpus_replays() {
     let mut reused = Loader::new();
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        for parser in PARSERS {
+        for &parser in ALL_PARSERS {
             let a = outcome(&mut Loader::new(), &bytes, parser);
             let b = outcome(&mut reused, &bytes, parser);
             assert_eq!(a, b, "{} as {parser:?}", path.display());

@@ -24,3 +24,17 @@ pub fn corpus_files(dir: &str) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Every parser, for checks that hold for any format (no panic, determinate
+/// outcome). Add new `Parser` variants here.
+pub const ALL_PARSERS: &[arena_recordings::Parser] = &[
+    arena_recordings::Parser::Session,
+    arena_recordings::Parser::ArenaOutput,
+    arena_recordings::Parser::Transcript,
+    arena_recordings::Parser::Auto,
+];
+
+/// The JSON parsers, for checks whose expected outcome is JSON's (an empty
+/// file is a syntax error, nesting is counted in brackets, ...).
+pub const JSON_PARSERS: &[arena_recordings::Parser] =
+    &[arena_recordings::Parser::Session, arena_recordings::Parser::ArenaOutput];
