@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use arena_recordings::registry::{FileAdapter, ARENA_OUTPUT, SESSION};
+use arena_recordings::registry::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
 use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };
@@ -32,7 +32,7 @@ pub const PARSERS: &[Parser] = &[Parser::Session, Parser::ArenaOutput, Parser::A
 
 /// The built-in file adapters in registration order, as `Registry::new()`
 /// registers them. Add new built-ins here (the target checks the count).
-pub const BUILTINS: &[FileAdapter] = &[SESSION, ARENA_OUTPUT];
+pub const BUILTINS: &[FileAdapter] = &[SESSION, ARENA_OUTPUT, TRANSCRIPT, GENERIC];
 
 thread_local! {
     static LOADER: RefCell<Loader> = RefCell::new(Loader::new());
