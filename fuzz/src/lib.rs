@@ -7,7 +7,7 @@
 //!   and a loader reused across inputs agree; errors carry a position inside
 //!   the input; a loaded recording writes valid PromptKit JSON).
 //! * [`differential`]: the zero-copy path against the independent serde_json
-//!   reference in `tests/support/reference.rs` (also run by `cargo test`);
+//!   reference (`crates/reference`) (also run by `cargo test`);
 //!   [`differential_structured`] does the same on documents generated from
 //!   the input by a grammar of both formats.
 //! * [`route_checked`]: arbitrary `(path, hint)` pairs through
@@ -23,8 +23,7 @@ use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };
 
-#[path = "../../tests/support/reference.rs"]
-pub mod reference;
+pub use arena_recordings_reference as reference;
 
 /// Every parser [`load_checked`] is run with by the `any_format`-style loops
 /// (the per-format targets name theirs). Add new `Parser` variants here.

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use arena_recordings::generate::{generate, FileKind, GenerateOptions};
+use arena_recordings_generate::{generate, FileKind, GenerateOptions};
 
 const USAGE: &str = "usage: generate OUTDIR --files N --seed S [--media-kb K] [--size-mix] \
                      [--kinds session,arena,transcript,eventstore]";

@@ -31,6 +31,7 @@
 //! ```
 //! use arena_recordings::{Corpus, Registry, RunOptions};
 //!
+//! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
 //! let corpus = Corpus::enumerate(&registry, &["corpus/session", "corpus/**/*.arena.json"], "").unwrap();
 //! let tally = corpus.for_each(&RunOptions::default(), |visit| match visit.result {

@@ -176,7 +176,11 @@ struct TranscriptFunction {
 /// A long session built from the tool-use fixture: its messages repeated
 /// `n` times under one metadata block (about 1.3 KB per repetition).
 fn long_session(n: usize) -> Vec<u8> {
-    let base = std::fs::read_to_string("corpus/transcript/weather-tools.transcript.yaml").unwrap();
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/transcript/weather-tools.transcript.yaml"
+    ))
+    .unwrap();
     let at = base.find("\nmessages:\n").unwrap() + "\nmessages:\n".len();
     let (head, body) = base.split_at(at);
     let mut out = String::with_capacity(head.len() + body.len() * n);
@@ -188,7 +192,9 @@ fn long_session(n: usize) -> Vec<u8> {
 }
 
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
-    let file = |p: &str| std::fs::read(format!("corpus/transcript/{p}")).unwrap();
+    let file = |p: &str| {
+        std::fs::read(format!("{}/../../corpus/transcript/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
     vec![
         // Tool calls and results, judge targets, block scalars: 7 messages.
         ("weather-tools", file("weather-tools.transcript.yaml")),

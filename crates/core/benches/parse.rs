@@ -22,8 +22,8 @@ use std::path::PathBuf;
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, Throughput};
 
-use arena_recordings::generate::{document, DocumentSpec, FileKind, Shape};
 use arena_recordings::{Loader, Parser};
+use arena_recordings_generate::{document, DocumentSpec, FileKind, Shape};
 
 /// Defines the baseline types once per deserialiser, with `Raw<'a>` (a
 /// borrowed raw JSON value) supplied by each module.

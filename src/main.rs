@@ -200,7 +200,7 @@ fn generate(
     size_mix: bool,
     kinds: &[String],
 ) -> Result<u8, Exit> {
-    use arena_recordings::generate::{FileKind, GenerateOptions};
+    use arena_recordings_generate::{FileKind, GenerateOptions};
     let mut opts = GenerateOptions { files, seed, media_kb, size_mix, ..GenerateOptions::default() };
     if !kinds.is_empty() {
         opts.kinds = Vec::with_capacity(kinds.len());
@@ -214,7 +214,7 @@ fn generate(
             }
         }
     }
-    let report = arena_recordings::generate::generate(outdir, &opts).map_err(|e| {
+    let report = arena_recordings_generate::generate(outdir, &opts).map_err(|e| {
         eprintln!("error: {}: {e}", outdir.display());
         Exit(EXIT_FAILED)
     })?;

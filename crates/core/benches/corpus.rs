@@ -19,8 +19,8 @@ use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 
-use arena_recordings::generate::{generate, FileKind, GenerateOptions};
 use arena_recordings::{Loader, Parser, RecordingReference, Registry};
+use arena_recordings_generate::{generate, FileKind, GenerateOptions};
 
 const FILES: usize = 2000;
 

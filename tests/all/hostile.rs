@@ -5,14 +5,12 @@
 //! Also here: the generated test over `corpus/invalid/` (expected kind and
 //! offset in each file name) and the replay of `corpus/crash/`.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::support::{ALL_PARSERS, JSON_PARSERS};
 use arena_recordings::registry::to_owned;
 use arena_recordings::{ErrorKind, Limits, Loader, Parser, RecordingReference, Registry};
-use support::{ALL_PARSERS, JSON_PARSERS};
 
 const GEO: &str = "corpus/session/pk_eval-test_geography.recording.json";
 const TOOLS: &str = "corpus/arena_output/pa_adapters-testdata_tool-usage.arena.json";
@@ -29,7 +27,7 @@ fn outcome(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Outcome {
         Ok(rec) => Outcome::Loaded(rec.messages.len()),
         Err(e) => {
             // Every error points at a byte of the kind it names.
-            if let Err(msg) = support::reference::check_error_position(bytes, &e) {
+            if let Err(msg) = arena_recordings_reference::check_error_position(bytes, &e) {
                 panic!("{msg}");
             }
             Outcome::Failed(e.kind(), e.offset())
@@ -503,7 +501,8 @@ fn invalid_corpus() {
                 failures.push(format!("{name}: path {:?}", e.path()))
             }
             Err(e) if path.is_file() => {
-                if let Err(msg) = support::reference::check_error_position(&std::fs::read(&path).unwrap(), &e)
+                if let Err(msg) =
+                    arena_recordings_reference::check_error_position(&std::fs::read(&path).unwrap(), &e)
                 {
                     failures.push(format!("{name}: {msg}"));
                 }
@@ -520,7 +519,7 @@ fn invalid_corpus() {
 /// also runs them against the reference.)
 #[test]
 fn crash_corpus_replays() {
-    let files = support::corpus_files("crash");
+    let files = crate::support::corpus_files("crash");
     assert!(!files.is_empty());
     let mut reused = Loader::new();
     for path in files {
@@ -544,7 +543,7 @@ fn crash_corpus_routes() {
     }
     let registry = Registry::new();
     let mut n = 0;
-    for path in support::corpus_files("crash") {
+    for path in crate::support::corpus_files("crash") {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if !name.starts_with("registry_route__") {
             continue;
@@ -623,7 +622,7 @@ fn jsonl_bad_line_in_a_corpus_run() {
         assert_eq!(name, seen_name);
         match (expected, got) {
             (None, Ok(n)) => {
-                let reference = support::reference::load(bytes, Parser::Session).unwrap();
+                let reference = arena_recordings_reference::load(bytes, Parser::Session).unwrap();
                 assert!(*n > 0 && *n == reference.messages.len(), "{name}: {n} messages");
             }
             (Some(kind), Err((k, line, msg))) => {

@@ -1,7 +1,4 @@
-//! Helpers shared by the integration tests (and, through `#[path]`, by the fuzz targets).
-#![allow(dead_code)]
-
-pub mod reference;
+//! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
 

@@ -22,6 +22,7 @@
 //! ```
 //! use arena_recordings::{Loader, Registry, RecordingReference};
 //!
+//! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
 //! let mut loader = Loader::new();
 //! let reference = RecordingReference::file("corpus/session/pk_eval-test_geography.recording.json", "");
@@ -33,7 +34,6 @@
 pub mod corpus;
 pub mod error;
 pub mod formats;
-pub mod generate;
 pub mod json;
 pub mod loader;
 pub mod model;

@@ -5,7 +5,7 @@
 //! Nothing here shares code with the crate's decoders: the bytes are parsed
 //! by serde_json into a plain tree that keeps every object entry in document
 //! order (duplicates included), and the tree is walked into the owned model
-//! ([`owned::Message`], [`RecordingMetadata`]) following the specification
+//! ([`arena_recordings::owned::Message`], [`RecordingMetadata`]) following the specification
 //! and the crate's documented deviations from Go. Only three leaf helpers
 //! are borrowed from the crate: [`Timestamp::parse_rfc3339`] (tested on its
 //! own), Go's float formatting ([`go::write_f64`]) and the owned model types.

@@ -20,7 +20,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::time::Timestamp;
+use arena_recordings::Timestamp;
 
 /// One of the file formats the generator writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

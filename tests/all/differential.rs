@@ -1,10 +1,8 @@
 //! The zero-copy path against the independent reference (tests/support/reference.rs)
 //! on every corpus file, every truncation of the valid ones, and hand-made edge cases.
 
-mod support;
-
 use arena_recordings::Loader;
-use support::reference::{check, PARSERS};
+use arena_recordings_reference::{check, PARSERS};
 
 fn run(cases: impl IntoIterator<Item = (String, Vec<u8>)>) {
     let mut loader = Loader::new();
@@ -24,7 +22,7 @@ fn run(cases: impl IntoIterator<Item = (String, Vec<u8>)>) {
 
 fn corpus(dirs: &[&str]) -> Vec<(String, Vec<u8>)> {
     dirs.iter()
-        .flat_map(|d| support::corpus_files(d))
+        .flat_map(|d| crate::support::corpus_files(d))
         .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
         .collect()
 }
@@ -198,7 +196,7 @@ fn nesting_limits_agree() {
 /// Difference 1: Go folds `ſ` and the Kelvin sign onto ASCII letters, we do not.
 #[test]
 fn non_ascii_key_folding_is_a_documented_difference() {
-    use support::reference::{go_key_eq, key_eq};
+    use arena_recordings_reference::{go_key_eq, key_eq};
     assert!(go_key_eq("\u{17F}ession_id", "session_id") && !key_eq("\u{17F}ession_id", "session_id"));
     assert!(
         go_key_eq("input_to\u{212A}ens", "input_tokens") && !key_eq("input_to\u{212A}ens", "input_tokens")

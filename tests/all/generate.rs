@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use arena_recordings::generate::{document, generate, DocumentSpec, FileKind, GenerateOptions, Shape};
 use arena_recordings::{Loader, Parser, RecordingReference, Registry};
+use arena_recordings_generate::{document, generate, DocumentSpec, FileKind, GenerateOptions, Shape};
 
 struct TempDir(PathBuf);
 

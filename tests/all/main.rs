@@ -1,0 +1,15 @@
+//! The integration tests, in one binary (one link instead of eight).
+//!
+//! `core`, `transcript`, `recorder`, `hostile` and `differential` test the
+//! library through its public API; `cli` and `generate` run the
+//! `arena-recordings` binary. Paths are relative to the repository root
+//! (cargo runs the tests there).
+
+mod cli;
+mod core;
+mod differential;
+mod generate;
+mod hostile;
+mod recorder;
+mod support;
+mod transcript;
