@@ -69,7 +69,7 @@ order (JSON Lines). A loaded recording is {\"id\",\"source\",\"type_hint\",\"mes
 when the loader noticed something); a failed one is {\"id\",\"source\",\"type_hint\",\"error\":\
 {\"kind\",\"message\",\"line\",\"column\",\"offset\"}} (null where unknown). Files are loaded in \
 parallel; output order never depends on the thread count.",
-        after_help = "Example:\n  arena-recordings export corpus/session -j 2 -o sessions.jsonl"
+        after_help = "Example:\n  arena-recordings export corpus/sample/session -j 2 -o sessions.jsonl"
     )]
     Export {
         #[command(flatten)]

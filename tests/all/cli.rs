@@ -185,7 +185,9 @@ fn glob_with_double_star_mixes_formats_across_folders() {
     // The shipped corpus, nested folders included.
     let o = run(&["ls", "corpus/**/*.arena.json"]);
     assert_eq!(o.code, 0);
-    assert!(o.stdout.contains("corpus/arena_output/nightly/2025-11-20/smoke-turns.arena.json\tarena_output"));
+    assert!(o
+        .stdout
+        .contains("corpus/sample/arena_output/nightly/2025-11-20/smoke-turns.arena.json\tarena_output"));
 }
 
 #[test]
@@ -243,7 +245,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn all_loaded_exits_0() {
-    let o = run(&["scan", "corpus/session", "corpus/arena_output"]);
+    let o = run(&["scan", "corpus/sample/session", "corpus/sample/arena_output"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("failed      0"), "{}", o.stdout);
 }
@@ -314,17 +316,17 @@ fn each_invalid_file_fails_with_the_kind_its_name_starts_with() {
 fn output_file_gets_the_data_and_stdout_stays_empty() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out.jsonl");
-    let o = run(&["export", "corpus/session", "-o", out.to_str().unwrap()]);
+    let o = run(&["export", "corpus/sample/session", "-o", out.to_str().unwrap()]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.is_empty());
     let written = std::fs::read_to_string(&out).unwrap();
-    let listed = run(&["ls", "corpus/session"]).stdout.lines().count();
+    let listed = run(&["ls", "corpus/sample/session"]).stdout.lines().count();
     assert_eq!(lines(&written).len(), listed);
 }
 
 #[test]
 fn no_progress_bar_when_stderr_is_not_a_terminal() {
-    let o = run(&["scan", "corpus/session"]);
+    let o = run(&["scan", "corpus/sample/session"]);
     assert_eq!(o.code, 0);
     assert!(o.stderr.is_empty(), "stderr: {:?}", o.stderr);
 }

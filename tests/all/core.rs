@@ -360,7 +360,7 @@ mod corpus {
 
     #[test]
     fn geography_session() {
-        let (msgs, md) = load("corpus/session/pk_eval-test_geography.recording.json");
+        let (msgs, md) = load("corpus/sample/session/pk_eval-test_geography.recording.json");
         assert_eq!(msgs.len(), 4);
         assert_eq!(md.duration.as_secs(), 33);
         assert_eq!(md.session_id, "geography-eval-001");
@@ -372,7 +372,7 @@ mod corpus {
 
     #[test]
     fn customer_support_run() {
-        let (msgs, md) = load("corpus/arena_output/pk_eval-test_customer-support.arena.json");
+        let (msgs, md) = load("corpus/sample/arena_output/pk_eval-test_customer-support.arena.json");
         assert_eq!(msgs.len(), 15);
         assert!(md.session_id.starts_with("2025-12-21T14-24Z_claude-3-5-haiku"), "{}", md.session_id);
         assert_eq!(md.provider_info["provider_id"], "claude-3-5-haiku");
@@ -386,7 +386,7 @@ mod corpus {
 
     #[test]
     fn legacy_tool_result_content_is_kept() {
-        let (msgs, md) = load("corpus/arena_output/pk_templates-testdata_hardware-faults.arena.json");
+        let (msgs, md) = load("corpus/sample/arena_output/pk_templates-testdata_hardware-faults.arena.json");
         let tools: Vec<&Message> = msgs.iter().filter(|m| m.role == "tool").collect();
         assert_eq!(tools.len(), 6);
         for t in &tools {
@@ -400,7 +400,7 @@ mod corpus {
 
     #[test]
     fn tool_usage_run_with_offsets_and_zero_times() {
-        let (msgs, md) = load("corpus/arena_output/pa_adapters-testdata_tool-usage.arena.json");
+        let (msgs, md) = load("corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json");
         assert_eq!(msgs.len(), 8);
         assert_eq!(msgs[0].timestamp.offset_seconds(), 3600);
         assert_eq!(msgs[2].tool_calls.len(), 2);
@@ -413,7 +413,7 @@ mod corpus {
 
     #[test]
     fn redteam_selfplay_run() {
-        let (msgs, md) = load("corpus/arena_output/pk_templates-testdata_redteam-selfplay.arena.json");
+        let (msgs, md) = load("corpus/sample/arena_output/pk_templates-testdata_redteam-selfplay.arena.json");
         assert!(msgs.len() >= 9);
         assert!(msgs.iter().filter(|m| m.role == "tool").all(|m| !m.content.is_empty()));
         assert!(!md.session_id.is_empty());
@@ -443,7 +443,7 @@ mod bad_input {
 
     #[test]
     fn truncated_json() {
-        let full = fs::read("corpus/session/pk_eval-test_geography.recording.json").unwrap();
+        let full = fs::read("corpus/sample/session/pk_eval-test_geography.recording.json").unwrap();
         for cut in [1, 10, 100, full.len() / 2, full.len() - 2] {
             let e = err(Parser::Session, &full[..cut]);
             assert_eq!(e.kind(), ErrorKind::Syntax, "cut {cut}: {e}");
@@ -762,8 +762,8 @@ mod output {
 
     #[test]
     fn run_output_round_trips_through_go_rules() {
-        let doc =
-            fs::read_to_string("corpus/arena_output/pa_adapters-testdata_tool-usage.arena.json").unwrap();
+        let doc = fs::read_to_string("corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json")
+            .unwrap();
         let (m, _) = out(Parser::ArenaOutput, &doc);
         let ours: serde_json::Value = serde_json::from_str(&m).unwrap();
         let theirs: serde_json::Value = serde_json::from_str(&doc).unwrap();
@@ -775,7 +775,10 @@ mod output {
     #[test]
     fn owned_and_borrowed_outputs_agree() {
         let reg = Registry::new();
-        let r = RecordingReference::file("corpus/arena_output/pk_eval-test_customer-support.arena.json", "");
+        let r = RecordingReference::file(
+            "corpus/sample/arena_output/pk_eval-test_customer-support.arena.json",
+            "",
+        );
         let (owned, _) = reg.load(&r).unwrap();
         let bump = bumpalo::Bump::new();
         let mut a = String::new();

@@ -29,14 +29,21 @@ fn corpus(dirs: &[&str]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn corpus_files_agree() {
-    run(corpus(&["session", "arena_output", "recorder", "transcript", "invalid", "crash"]));
+    run(corpus(&[
+        "sample/session",
+        "sample/arena_output",
+        "sample/recorder",
+        "sample/transcript",
+        "invalid",
+        "crash",
+    ]));
 }
 
 /// Every prefix that ends just before or after a structural character.
 #[test]
 fn truncations_agree() {
     let mut cases = Vec::new();
-    for (name, bytes) in corpus(&["session", "arena_output", "recorder"]) {
+    for (name, bytes) in corpus(&["sample/session", "sample/arena_output", "sample/recorder"]) {
         for (i, &b) in bytes.iter().enumerate() {
             if matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"' | b'\n') {
                 cases.push((format!("{name}[..{i}]"), bytes[..i].to_vec()));

@@ -7,12 +7,12 @@ use arena_recordings::model::{Extra, WorkflowTransition};
 use arena_recordings::owned;
 use arena_recordings::{ErrorKind, Format, Loader, Parser, RecordingReference, Registry};
 
-const EVENTSTORE: &str = "corpus/recorder/synth-eventstore.jsonl";
-const EXPORT_JSONL: &str = "corpus/recorder/synth-export.jsonl";
-const EXPORT_JSON: &str = "corpus/recorder/synth-export.recording.json";
-const GEO_SESSION: &str = "corpus/session/pk_session-replay_geography-session.recording.json";
-const GEO_NATIVE: &str = "corpus/session/pk_eval-test_geography.recording.json";
-const ARENA_RUN: &str = "corpus/arena_output/pk_eval-test_customer-support.arena.json";
+const EVENTSTORE: &str = "corpus/sample/recorder/synth-eventstore.jsonl";
+const EXPORT_JSONL: &str = "corpus/sample/recorder/synth-export.jsonl";
+const EXPORT_JSON: &str = "corpus/sample/recorder/synth-export.recording.json";
+const GEO_SESSION: &str = "corpus/sample/session/pk_session-replay_geography-session.recording.json";
+const GEO_NATIVE: &str = "corpus/sample/session/pk_eval-test_geography.recording.json";
+const ARENA_RUN: &str = "corpus/sample/arena_output/pk_eval-test_customer-support.arena.json";
 
 /// A fresh directory under the system temp dir for one test.
 fn temp_dir(name: &str) -> PathBuf {

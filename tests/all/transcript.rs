@@ -36,7 +36,7 @@ fn ts(s: &str) -> Timestamp {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{}/corpus/transcript/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/corpus/sample/transcript/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn with_fixture<R>(name: &str, f: impl FnOnce(&Recording<'_>) -> R) -> R {

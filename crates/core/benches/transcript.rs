@@ -178,7 +178,7 @@ struct TranscriptFunction {
 fn long_session(n: usize) -> Vec<u8> {
     let base = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../corpus/transcript/weather-tools.transcript.yaml"
+        "/../../corpus/sample/transcript/weather-tools.transcript.yaml"
     ))
     .unwrap();
     let at = base.find("\nmessages:\n").unwrap() + "\nmessages:\n".len();
@@ -193,7 +193,7 @@ fn long_session(n: usize) -> Vec<u8> {
 
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
     let file = |p: &str| {
-        std::fs::read(format!("{}/../../corpus/transcript/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        std::fs::read(format!("{}/../../corpus/sample/transcript/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     };
     vec![
         // Tool calls and results, judge targets, block scalars: 7 messages.

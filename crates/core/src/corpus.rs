@@ -33,7 +33,7 @@
 //!
 //! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
-//! let corpus = Corpus::enumerate(&registry, &["corpus/session", "corpus/**/*.arena.json"], "").unwrap();
+//! let corpus = Corpus::enumerate(&registry, &["corpus/sample/session", "corpus/**/*.arena.json"], "").unwrap();
 //! let tally = corpus.for_each(&RunOptions::default(), |visit| match visit.result {
 //!     Ok(recording) => println!("{}: {} messages", visit.entry.path().display(), recording.messages.len()),
 //!     Err(error) => eprintln!("{error}"),

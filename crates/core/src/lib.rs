@@ -25,7 +25,7 @@
 //! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
 //! let mut loader = Loader::new();
-//! let reference = RecordingReference::file("corpus/session/pk_eval-test_geography.recording.json", "");
+//! let reference = RecordingReference::file("corpus/sample/session/pk_eval-test_geography.recording.json", "");
 //! let recording = registry.load_into(&reference, &mut loader).unwrap();
 //! assert_eq!(recording.messages.len(), 4);
 //! assert_eq!(recording.messages[0].role, "user");
@@ -35,6 +35,7 @@ pub mod corpus;
 pub mod error;
 pub mod formats;
 pub mod json;
+pub mod limits;
 pub mod loader;
 pub mod model;
 pub mod owned;

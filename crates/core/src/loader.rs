@@ -22,7 +22,8 @@ use simd_json::{Buffers, Tape};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats;
-use crate::json::{self, Cx, Scratch, MAX_DEPTH};
+use crate::json::{self, Cx, Scratch};
+pub use crate::limits::Limits;
 use crate::model::Recording;
 use crate::source;
 
@@ -45,21 +46,6 @@ pub enum Parser {
     Auto,
     /// Transcript YAML.
     Transcript,
-}
-
-/// Configurable safety limits, checked before and while parsing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest file accepted, in bytes (simd-json itself stops at 4 GiB).
-    pub max_file_size: u64,
-    /// Deepest JSON/YAML nesting accepted.
-    pub max_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_file_size: 1 << 30, max_depth: MAX_DEPTH }
-    }
 }
 
 /// Reusable buffers for loading recordings one after another.
