@@ -1,6 +1,6 @@
 //! read() into a reused buffer against a read-only mmap copied into it, for
 //! file sizes from 4 KiB to 64 MiB (warm page cache), to choose
-//! `source::DEFAULT_MMAP_THRESHOLD`.
+//! `input::read::DEFAULT_MMAP_THRESHOLD`.
 //!
 //! Each iteration opens the file, stats it and appends its bytes to a buffer
 //! that is reused across iterations (as a corpus worker does).
@@ -12,7 +12,7 @@ use std::fs::File;
 use std::hint::black_box;
 use std::io::Write;
 
-use arena_recordings::source::{map_into, read_into};
+use arena_recordings::input::read::{map_into, read_into};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 const SIZES: &[(u64, &str)] = &[

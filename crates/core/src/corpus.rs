@@ -163,7 +163,7 @@ pub struct RunOptions {
     pub window: usize,
     /// Limits for every loader.
     pub limits: Limits,
-    /// Files at least this long are memory-mapped (see [`crate::source`]).
+    /// Files at least this long are memory-mapped (see [`crate::input::read`]).
     pub mmap_threshold: u64,
 }
 
@@ -173,7 +173,7 @@ impl Default for RunOptions {
             threads: 0,
             window: 0,
             limits: Limits::default(),
-            mmap_threshold: crate::source::DEFAULT_MMAP_THRESHOLD,
+            mmap_threshold: crate::input::read::DEFAULT_MMAP_THRESHOLD,
         }
     }
 }

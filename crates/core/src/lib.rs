@@ -34,6 +34,7 @@
 pub mod corpus;
 pub mod error;
 pub mod formats;
+pub mod input;
 pub mod json;
 pub mod limits;
 pub mod loader;
@@ -41,7 +42,6 @@ pub mod model;
 pub mod owned;
 pub mod promptkit;
 pub mod registry;
-pub mod source;
 pub mod time;
 
 pub use corpus::{Corpus, Entry, RunOptions, Tally, Visit};

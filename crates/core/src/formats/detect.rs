@@ -12,9 +12,8 @@
 //! anyway, so sniffing costs one walk over the root object's keys.
 
 use crate::error::Result;
-use crate::formats::{arena, recorder, session, transcript, warn_no_keys};
+use crate::formats::{arena, session, warn_no_keys, Parser};
 use crate::json::{key_is, Cx};
-use crate::loader::{Input, Parser};
 use crate::model::{Format, Recording};
 
 /// Top-level keys that mean Arena output (run-result or turn shape).
@@ -22,29 +21,6 @@ const ARENA_KEYS: &[&str] = &["RunID", "Messages", "turns", "scenario_id", "summ
 
 /// Top-level keys that mean a session recording (any shape).
 const SESSION_KEYS: &[&str] = &["events", "metadata", "seq", "event", "type"];
-
-/// Reads a file whose format is detected from its content.
-pub(crate) fn load<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
-    if !looks_like_json(&input.buf[..input.len]) {
-        return transcript::decode(input);
-    }
-    if recorder::looks_like_jsonl(&input.buf[..input.len]) {
-        recorder::load_jsonl(input)
-    } else {
-        input.json_document(decode)
-    }
-}
-
-/// Whether the first non-blank byte (after a byte-order mark) opens a JSON
-/// object or array; anything else (`metadata:`, `---`, `#`, `%YAML`) is read
-/// as a transcript, the one YAML format.
-fn looks_like_json(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{' | b'[') | None => true,
-        Some(_) => false,
-    }
-}
 
 /// The parser a document's top-level keys name, or `None`. Arena keys win:
 /// the turn shape also has a `metadata` key.
@@ -64,7 +40,8 @@ pub(crate) fn sniff(cx: &Cx<'_, '_>) -> Result<Option<Parser>> {
     Ok(found)
 }
 
-fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
+/// Decodes a JSON document whose format its top-level keys name.
+pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {
     match sniff(cx)? {
         Some(Parser::ArenaOutput) => arena::decode(cx),
         Some(_) => session::decode(cx),

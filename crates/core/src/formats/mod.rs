@@ -1,9 +1,13 @@
 //! The built-in recording formats and what they share.
 //!
-//! Each format module turns a parsed document into a borrowed
-//! [`Recording`](crate::model::Recording); [`convert`] holds the conversion
-//! rules they have in common and `message` decodes PromptKit's own
-//! `types.Message` JSON.
+//! Each format module decodes a schema: it turns a parsed document (a
+//! [`Cx`](crate::json::Cx) over simd-json's tape, or YAML events) into a
+//! borrowed [`Recording`]. None of them reads files or splits lines: the
+//! input layer ([`crate::input`]) does, and [`decode`] below is the one
+//! place where a [`Parser`] and the input's [`Shape`] pick the decoder.
+//! [`convert`] holds the conversion rules the formats have in common and
+//! `message` decodes PromptKit's own `types.Message` JSON. The rules are
+//! described in `docs/formats.md`.
 
 pub mod arena;
 pub mod convert;
@@ -15,7 +19,41 @@ pub mod transcript;
 
 use bumpalo::Bump;
 
-use crate::model::Extra;
+use crate::error::Result;
+use crate::input::{Input, Shape};
+use crate::model::{Extra, Recording};
+
+/// Which decoder to run on a file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Parser {
+    /// Session recording: the adapter-native JSON shape or any shape
+    /// PromptKit's recorder writes (event-store JSONL, JSON export, JSONL
+    /// export), decided from the content.
+    Session,
+    /// Arena output JSON (run-result or turn-based shape).
+    ArenaOutput,
+    /// Detect the format from the content (hint `generic`, `.json` files no
+    /// suffix claims): YAML is a transcript, JSON Lines and
+    /// `events`/`metadata` documents are session recordings,
+    /// `RunID`/`Messages`/`turns` documents Arena output.
+    Auto,
+    /// Transcript YAML.
+    Transcript,
+}
+
+/// The format dispatch: decodes `input` with `parser`, asking the input
+/// layer for the one parse the decoder needs (JSON Lines streamed line by
+/// line, one JSON document, or YAML).
+pub(crate) fn decode<'l>(input: Input<'l, '_>, parser: Parser) -> Result<Recording<'l>> {
+    match (parser, input.shape()) {
+        (Parser::Transcript, _) | (Parser::Auto, Shape::Yaml) => transcript::decode(input),
+        (Parser::ArenaOutput, _) => input.json_document(arena::decode),
+        (Parser::Session | Parser::Auto, Shape::JsonLines) => recorder::decode_lines(input),
+        (Parser::Session, _) => input.json_document(session::decode),
+        (Parser::Auto, _) => input.json_document(detect::decode),
+    }
+}
 
 /// A two-entry provider_info map (keys given in sorted order).
 pub(crate) fn provider_pair<'a>(

@@ -25,89 +25,22 @@ use std::fmt;
 
 use bumpalo::collections::Vec as BVec;
 use bumpalo::Bump;
-use simd_json::Tape;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::convert::concat_text;
 use crate::formats::message::{decode_parts, decode_tool_result};
 use crate::formats::{provider_pair, sorted_extras};
-use crate::json::{self, key_is, Cx};
-use crate::loader::Input;
+use crate::input::Input;
+use crate::json::{key_is, Cx};
 use crate::model::{Extra, Format, Message, Metadata, Recording, ToolCall, WorkflowTransition};
 use crate::time::{span_nanos, Timestamp};
 
 /// Bytes of padding simd-json needs after a document (here: after a line).
-const PADDING: usize = simd_json::INPUT_PADDING;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// The event type that carries a conversation message.
 pub const MESSAGE_CREATED: &str = "message.created";
 
 /// The event type that carries a workflow state change.
 pub const WORKFLOW_TRANSITIONED: &str = "workflow.transitioned";
-
-/// Whether `bytes` hold JSON Lines rather than one JSON document: the first
-/// non-blank line is a complete JSON object by itself and more non-blank
-/// text follows it. (A single JSON document can never look like that: text
-/// after a complete top-level value is a syntax error.)
-///
-/// Cheap: the first line is scanned only when a second non-blank line
-/// exists, so a one-line document and a pretty-printed one (whose first line
-/// is `{`) cost a `memchr` or two.
-pub(crate) fn looks_like_jsonl(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return false;
-    };
-    if bytes[start] != b'{' {
-        return false;
-    }
-    let Some(nl) = memchr::memchr(b'\n', &bytes[start..]) else {
-        return false;
-    };
-    let line_end = start + nl;
-    if bytes[line_end..].iter().all(|b| b.is_ascii_whitespace()) {
-        return false;
-    }
-    let line = &bytes[start..line_end];
-    match object_end(line) {
-        Some(end) => line[end..].iter().all(|b| b.is_ascii_whitespace()),
-        None => false,
-    }
-}
-
-/// Length of the JSON object or array at the start of `line` when it closes
-/// within `line` (strings and escapes are skipped; nothing is validated).
-fn object_end(line: &[u8]) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, &b) in line.iter().enumerate() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_str = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
 
 /// Which shape a single JSON document that the session adapter reads has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -741,97 +674,17 @@ pub(crate) fn decode_line_document<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>>
     lines.finish()
 }
 
-/// Streams a JSON Lines file: each non-blank line is parsed in place inside
-/// the loader's buffer and decoded before the next one is looked at.
-pub(crate) fn load_jsonl<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
-    let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = input;
-    if len > buf.len() || buf.len() - len < PADDING {
-        return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
-    }
-    // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
-    if buf[..len].starts_with(BOM) {
-        buf[..BOM.len()].fill(b' ');
-    }
-    // From here on `buf` is only reached through `base`: each line needs its
-    // own `&'l mut` slice (its strings are borrowed for 'l), and those slices
-    // are not disjoint (a line's padding is the start of the next lines),
-    // which safe slicing cannot express. See the SAFETY notes below.
-    let base: *mut u8 = buf.as_mut_ptr();
-    let mut taken: Tape<'static> = std::mem::replace(tape, Tape(Vec::new()));
-    let mut lines = Lines::new(bump);
-    let mut pos = 0usize;
-    let mut line_no = 0usize;
-    let result: Result<()> = loop {
-        if pos >= len {
-            break Ok(());
-        }
-        line_no += 1;
-        let start = pos;
-        let (end, blank) = {
-            // SAFETY: `pos < len <= buf.len()`, so [pos, len) is inside the
-            // buffer. No mutable reference to these bytes is in use while this
-            // shared slice lives: earlier lines' slices are dead (their only
-            // live descendants are strings before `pos`), and the next
-            // mutable slice is created after this block ends.
-            let rest: &[u8] = unsafe { std::slice::from_raw_parts(base.add(pos), len - pos) };
-            let end = memchr::memchr(b'\n', rest).map_or(len, |i| pos + i);
-            (end, rest[..end - pos].iter().all(u8::is_ascii_whitespace))
-        };
-        pos = end + 1;
-        if blank {
-            continue;
-        }
-        let n = end - start;
-        // SAFETY: [start, end + PADDING) is inside the buffer, since
-        // end <= len and buf.len() >= len + PADDING (checked above). The
-        // slice does not overlap any live borrow: strings of earlier lines lie
-        // in [start_k, end_k) with end_k < start (fill_tape_padded writes only
-        // inside s[..n], where unescaped strings stay, and the tape borrows
-        // only bytes before n); the earlier lines' own slices are never used
-        // again after their parse returned. The bytes after `end` (the
-        // newline and the following lines) serve as padding: simd-json only
-        // reads them, apart from the terminator byte at `end`, which it
-        // overwrites and restores before returning, so later lines are intact.
-        let line: &'l mut [u8] = unsafe { std::slice::from_raw_parts_mut(base.add(start), n + PADDING) };
-        let mut t: Tape<'l> = taken.reset();
-        if let Err(e) = json::parse(line, n, buffers, &mut t) {
-            taken = t.reset();
-            let original = origin.original();
-            let bytes = original.get(start..end).unwrap_or_default();
-            break Err(json::syntax_error(bytes, &e, limits.max_depth)
-                .shift(start)
-                .context(format_args!("line {line_no}")));
-        }
-        let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
-        let r = lines.line(&cx, line_no);
-        *scratch = cx.into_scratch();
-        taken = t.reset();
-        if let Err(e) = r {
-            break Err(e.shift(start));
-        }
-    };
-    *tape = taken;
-    result?;
+/// Reads a JSON Lines file (event-store lines or the JSONL export), one
+/// line at a time, each parsed in place by the input layer.
+pub(crate) fn decode_lines<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
+    let mut lines = Lines::new(input.bump);
+    input.json_lines(|cx, line_no| lines.line(cx, line_no))?;
     lines.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jsonl_detection() {
-        assert!(looks_like_jsonl(b"{\"seq\":1}\n{\"seq\":2}\n"));
-        assert!(looks_like_jsonl(b"\xEF\xBB\xBF {\"a\":\"}\\\"{\"}\r\n\n{}"));
-        // One line, or a pretty-printed document: not JSON Lines.
-        assert!(!looks_like_jsonl(b"{\"seq\":1}\n  \n"));
-        assert!(!looks_like_jsonl(b"{\n  \"events\": []\n}\n"));
-        assert!(!looks_like_jsonl(b"{\"metadata\":{}\n,\"events\":[]}"));
-        assert!(!looks_like_jsonl(b""));
-        assert!(!looks_like_jsonl(b"[1]\n[2]"));
-        // A complete object followed by more text on its line is not a JSONL line.
-        assert!(!looks_like_jsonl(b"{} x\n{}"));
-    }
 
     #[test]
     fn skipped_counts_sorted_with_warning() {

@@ -9,19 +9,8 @@ use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedP
 use crate::formats::recorder::{self, DocShape, Skipped};
 use crate::formats::{provider_pair, warn_no_keys};
 use crate::json::{key_is, Cx};
-use crate::loader::Input;
 use crate::model::{Format, Message, Metadata, Part, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
-
-/// Reads a session recording of any shape: JSON Lines are streamed line by
-/// line, anything else is parsed as one JSON document.
-pub(crate) fn load<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
-    if recorder::looks_like_jsonl(&input.buf[..input.len]) {
-        recorder::load_jsonl(input)
-    } else {
-        input.json_document(decode)
-    }
-}
 
 /// Decodes a session recording document of any shape.
 pub(crate) fn decode<'a>(cx: &Cx<'_, 'a>) -> Result<Recording<'a>> {

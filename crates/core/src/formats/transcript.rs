@@ -72,8 +72,9 @@ use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedPart};
 use crate::formats::{provider_pair, warn_no_keys};
+use crate::input::Input;
 use crate::json::write_json_str;
-use crate::loader::{Input, Limits};
+use crate::limits::Limits;
 use crate::model::{Format, Message, Metadata, Part, ProviderSpecRef, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
 

@@ -1,0 +1,355 @@
+//! The input layer: a file's bytes in a padded, writable buffer, and the
+//! two ways JSON is read from them.
+//!
+//! Everything below the format decoders that depends on *how* bytes arrive
+//! lives here, so that a decoder only ever sees a parsed document:
+//!
+//! * [`read`]: getting a file into the buffer (`read()` or a memory map, the
+//!   mapping's safety contract, the size limit);
+//! * [`classify`]: JSON document, JSON Lines or YAML, decided once from the
+//!   first bytes (the one place that question is answered);
+//! * [`Input::json_document`]: the whole buffer parsed in place by simd-json
+//!   (a byte-order mark becomes whitespace, syntax errors are positioned);
+//! * [`Input::json_lines`]: each non-blank line parsed in place, one after
+//!   the other, inside the same buffer (the `unsafe` line splitting is here
+//!   and nowhere else).
+//!
+//! The layer knows nothing of recordings: it hands a decoder a [`Cx`] over
+//! a parsed document (or one per line) and passes the decoder's result back.
+
+pub mod read;
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use bumpalo::Bump;
+use simd_json::{Buffers, Tape};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::{self, Cx, Scratch};
+use crate::limits::Limits;
+
+/// Bytes of padding simd-json needs after the document.
+pub(crate) const PADDING: usize = simd_json::INPUT_PADDING;
+
+/// The UTF-8 byte-order mark.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What a file's bytes hold, judged from their start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// One JSON document (or nothing but blanks: JSON's error for that).
+    JsonDocument,
+    /// JSON Lines: the first non-blank line is a complete object by itself
+    /// and more non-blank text follows.
+    JsonLines,
+    /// Anything whose first non-blank byte opens no JSON value
+    /// (`metadata:`, `---`, `#`, `%YAML`): YAML.
+    Yaml,
+}
+
+/// Decides the [`Shape`] of `bytes` (a leading byte-order mark is skipped).
+///
+/// Cheap: the first line is scanned only when a second non-blank line
+/// exists, so a one-line document and a pretty-printed one (whose first
+/// line is `{`) cost a `memchr` or two. A single JSON document can never
+/// look like JSON Lines: text after a complete top-level value is a syntax
+/// error.
+pub(crate) fn classify(bytes: &[u8]) -> Shape {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Shape::JsonDocument;
+    };
+    match bytes[start] {
+        b'{' => {}
+        b'[' => return Shape::JsonDocument,
+        _ => return Shape::Yaml,
+    }
+    let Some(nl) = memchr::memchr(b'\n', &bytes[start..]) else {
+        return Shape::JsonDocument;
+    };
+    let line_end = start + nl;
+    if bytes[line_end..].iter().all(|b| b.is_ascii_whitespace()) {
+        return Shape::JsonDocument;
+    }
+    let line = &bytes[start..line_end];
+    match object_end(line) {
+        Some(end) if line[end..].iter().all(|b| b.is_ascii_whitespace()) => Shape::JsonLines,
+        _ => Shape::JsonDocument,
+    }
+}
+
+/// Length of the JSON object or array at the start of `line` when it closes
+/// within `line` (strings and escapes are skipped; nothing is validated).
+fn object_end(line: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, &b) in line.iter().enumerate() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the original bytes can be found again if an error needs a position
+/// (the input buffer is modified by in-place parsing).
+#[derive(Clone, Copy)]
+pub(crate) enum Origin<'o> {
+    /// The caller's bytes.
+    Bytes(&'o [u8]),
+    /// A file, read again on the error path.
+    File(&'o Path),
+}
+
+impl Origin<'_> {
+    /// The bytes as they were before parsing.
+    pub(crate) fn original(&self) -> Cow<'_, [u8]> {
+        match self {
+            Origin::Bytes(b) => Cow::Borrowed(b),
+            // Error path only. The file is read again (the buffer was changed
+            // by in-place parsing), as carefully as the first time: only a
+            // regular file, only as many bytes as it has now.
+            Origin::File(p) => Cow::Owned(reread(p).unwrap_or_default()),
+        }
+    }
+}
+
+fn reread(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    File::open(path)?.take(meta.len()).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// One file's bytes and the loader's scratch memory, lent to a format's
+/// decoder for one load.
+pub(crate) struct Input<'l, 'o> {
+    /// The file's bytes, followed by [`PADDING`] bytes of padding.
+    pub(crate) buf: &'l mut [u8],
+    /// Length of the file's bytes.
+    pub(crate) len: usize,
+    /// simd-json's scratch buffers.
+    pub(crate) buffers: &'l mut Buffers,
+    /// simd-json's tape allocation, kept across loads.
+    pub(crate) tape: &'l mut Tape<'static>,
+    /// The arena the recording is built in.
+    pub(crate) bump: &'l Bump,
+    /// Reusable memory for the decoder.
+    pub(crate) scratch: &'l mut Scratch,
+    /// Limits in force.
+    pub(crate) limits: Limits,
+    /// Where to find the original bytes again (for error positions).
+    pub(crate) origin: Origin<'o>,
+}
+
+impl<'l> Input<'l, '_> {
+    /// The file's bytes (unmodified until a parse starts).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// The [`Shape`] of the file's bytes.
+    pub(crate) fn shape(&self) -> Shape {
+        classify(self.bytes())
+    }
+
+    /// Parses the whole buffer as one JSON document in place and decodes it.
+    pub(crate) fn json_document<T>(self, decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<T>) -> Result<T> {
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
+        if buf[..len].starts_with(BOM) {
+            buf[..BOM.len()].fill(b' ');
+        }
+        let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
+        if let Err(e) = json::parse(buf, len, buffers, &mut t) {
+            *tape = t.reset();
+            let original = origin.original();
+            return Err(json::syntax_error(&original, &e, limits.max_depth));
+        }
+        let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
+        let result = decode(&cx);
+        *scratch = cx.into_scratch();
+        *tape = t.reset();
+        result
+    }
+
+    /// Reads the buffer as JSON Lines: each non-blank line is parsed in
+    /// place inside the buffer and handed to `line` (with its 1-based line
+    /// number) before the next one is looked at. Strings of every line stay
+    /// borrowed for `'l`.
+    ///
+    /// A syntax error is positioned in the file and says which line; an
+    /// error returned by `line` is shifted from the line's offsets to the
+    /// file's. The first error stops the walk.
+    pub(crate) fn json_lines(
+        self,
+        mut line: impl for<'t> FnMut(&Cx<'t, 'l>, usize) -> Result<()>,
+    ) -> Result<()> {
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        if len > buf.len() || buf.len() - len < PADDING {
+            return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
+        }
+        // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
+        if buf[..len].starts_with(BOM) {
+            buf[..BOM.len()].fill(b' ');
+        }
+        // From here on `buf` is only reached through `base`: each line needs its
+        // own `&'l mut` slice (its strings are borrowed for 'l), and those slices
+        // are not disjoint (a line's padding is the start of the next lines),
+        // which safe slicing cannot express. See the SAFETY notes below.
+        let base: *mut u8 = buf.as_mut_ptr();
+        let mut taken: Tape<'static> = std::mem::replace(tape, Tape(Vec::new()));
+        let mut pos = 0usize;
+        let mut line_no = 0usize;
+        let result: Result<()> = loop {
+            if pos >= len {
+                break Ok(());
+            }
+            line_no += 1;
+            let start = pos;
+            let (end, blank) = {
+                // SAFETY: `pos < len <= buf.len()`, so [pos, len) is inside the
+                // buffer. No mutable reference to these bytes is in use while this
+                // shared slice lives: earlier lines' slices are dead (their only
+                // live descendants are strings before `pos`), and the next
+                // mutable slice is created after this block ends.
+                let rest: &[u8] = unsafe { std::slice::from_raw_parts(base.add(pos), len - pos) };
+                let end = memchr::memchr(b'\n', rest).map_or(len, |i| pos + i);
+                (end, rest[..end - pos].iter().all(u8::is_ascii_whitespace))
+            };
+            pos = end + 1;
+            if blank {
+                continue;
+            }
+            let n = end - start;
+            // SAFETY: [start, end + PADDING) is inside the buffer, since
+            // end <= len and buf.len() >= len + PADDING (checked above). The
+            // slice does not overlap any live borrow: strings of earlier lines lie
+            // in [start_k, end_k) with end_k < start (fill_tape_padded writes only
+            // inside s[..n], where unescaped strings stay, and the tape borrows
+            // only bytes before n); the earlier lines' own slices are never used
+            // again after their parse returned. The bytes after `end` (the
+            // newline and the following lines) serve as padding: simd-json only
+            // reads them, apart from the terminator byte at `end`, which it
+            // overwrites and restores before returning, so later lines are intact.
+            let bytes: &'l mut [u8] = unsafe { std::slice::from_raw_parts_mut(base.add(start), n + PADDING) };
+            let mut t: Tape<'l> = taken.reset();
+            if let Err(e) = json::parse(bytes, n, buffers, &mut t) {
+                taken = t.reset();
+                let original = origin.original();
+                let bytes = original.get(start..end).unwrap_or_default();
+                break Err(json::syntax_error(bytes, &e, limits.max_depth)
+                    .shift(start)
+                    .context(format_args!("line {line_no}")));
+            }
+            let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
+            let r = line(&cx, line_no);
+            *scratch = cx.into_scratch();
+            taken = t.reset();
+            if let Err(e) = r {
+                break Err(e.shift(start));
+            }
+        };
+        *tape = taken;
+        result
+    }
+}
+
+/// Fails with a `limit` error when a file of `len` bytes is over the limit
+/// (or over simd-json's own 4 GiB limit).
+pub(crate) fn check_size(len: u64, limits: &Limits) -> Result<()> {
+    if len > limits.max_file_size || len >= u64::from(u32::MAX) {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!("file is {len} bytes, over the limit of {} bytes", limits.max_file_size),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a regular file into `buf` followed by [`PADDING`] zero bytes (one
+/// `read` loop, or a copy from a read-only mapping for files of at least
+/// `mmap_threshold` bytes; see [`read`]).
+pub(crate) fn read_file(path: &Path, limits: &Limits, mmap_threshold: u64, buf: &mut Vec<u8>) -> Result<()> {
+    buf.clear();
+    // Check the type before opening: opening a FIFO would block.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+        return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
+    }
+    check_size(meta.len(), limits).map_err(|e| e.with_path(path))?;
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    // The length of the open file: the path may have been replaced since.
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    check_size(size, limits).map_err(|e| e.with_path(path))?;
+    buf.reserve(size as usize + PADDING);
+    if size >= mmap_threshold {
+        read::map_into(&file, size, buf)
+    } else {
+        read::read_into(&mut file, size, buf)
+    }
+    .map_err(|e| Error::io(path, e))?;
+    let len = buf.len();
+    buf.resize(len + PADDING, 0);
+    Ok(())
+}
+
+/// Copies `bytes` into `buf` followed by [`PADDING`] zero bytes.
+pub(crate) fn copy_bytes(bytes: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Result<()> {
+    check_size(bytes.len() as u64, limits)?;
+    buf.clear();
+    buf.reserve(bytes.len() + PADDING);
+    buf.extend_from_slice(bytes);
+    buf.resize(bytes.len() + PADDING, 0);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(classify(b"{\"seq\":1}\n{\"seq\":2}\n"), Shape::JsonLines);
+        assert_eq!(classify(b"\xEF\xBB\xBF {\"a\":\"}\\\"{\"}\r\n\n{}"), Shape::JsonLines);
+        // One line, or a pretty-printed document: not JSON Lines.
+        assert_eq!(classify(b"{\"seq\":1}\n  \n"), Shape::JsonDocument);
+        assert_eq!(classify(b"{\n  \"events\": []\n}\n"), Shape::JsonDocument);
+        assert_eq!(classify(b"{\"metadata\":{}\n,\"events\":[]}"), Shape::JsonDocument);
+        assert_eq!(classify(b""), Shape::JsonDocument);
+        assert_eq!(classify(b"  \n\t"), Shape::JsonDocument);
+        assert_eq!(classify(b"[1]\n[2]"), Shape::JsonDocument);
+        // A complete object followed by more text on its line is not a JSONL line.
+        assert_eq!(classify(b"{} x\n{}"), Shape::JsonDocument);
+        // YAML: whatever opens no JSON value.
+        assert_eq!(classify(b"metadata:\n  a: 1\n"), Shape::Yaml);
+        assert_eq!(classify(b"\xEF\xBB\xBF---\n"), Shape::Yaml);
+        assert_eq!(classify(b"# comment\n{}"), Shape::Yaml);
+    }
+}
