@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use arena_recordings::json::go::write_str;
+use arena_recordings::write::go_str as write_str;
 use arena_recordings::{promptkit, Corpus, RecordingReference, RunOptions, Visit};
 
 use crate::progress::Progress;

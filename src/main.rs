@@ -11,7 +11,7 @@ mod scan;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use arena_recordings::json::go::write_str;
+use arena_recordings::write::go_str as write_str;
 use arena_recordings::{Corpus, Error, Registry, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Instant;
 
-use arena_recordings::json::go::write_str;
+use arena_recordings::write::go_str as write_str;
 use arena_recordings::{Corpus, Error, RunOptions, Visit};
 
 use crate::progress::Progress;

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use arena_recordings::registry::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
+use arena_recordings::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
 use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arena_recordings::model::Extra;
 use arena_recordings::owned::{Message, RecordingMetadata};
-use arena_recordings::registry::{self, has_extension, matches_type_hint, ARENA_OUTPUT, SESSION};
 use arena_recordings::{
     enumerate_files, is_glob_pattern, promptkit, ErrorKind, Loader, Parser, RecordingAdapter,
     RecordingReference, Registry, Timestamp,
 };
+use arena_recordings::{has_extension, matches_type_hint, ARENA_OUTPUT, SESSION};
 
 fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
     let p = dir.join(name);
@@ -26,7 +26,7 @@ fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
 fn load_str(parser: Parser, body: &str) -> arena_recordings::Result<(Vec<Message>, RecordingMetadata)> {
     let mut loader = Loader::new();
     let rec = loader.load_bytes(body.as_bytes(), parser)?;
-    Ok(registry::to_owned(&rec))
+    Ok(arena_recordings::to_owned(&rec))
 }
 
 fn load_ok(parser: Parser, body: &str) -> (Vec<Message>, RecordingMetadata) {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::support::{ALL_PARSERS, JSON_PARSERS};
-use arena_recordings::registry::to_owned;
+use arena_recordings::to_owned;
 use arena_recordings::{ErrorKind, Limits, Loader, Parser, RecordingReference, Registry};
 
 const GEO: &str = "corpus/sample/session/pk_eval-test_geography.recording.json";

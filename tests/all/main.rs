@@ -13,3 +13,4 @@ mod hostile;
 mod recorder;
 mod support;
 mod transcript;
+mod walk;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use arena_recordings::model::{Message, Recording};
-use arena_recordings::registry::TRANSCRIPT;
+use arena_recordings::TRANSCRIPT;
 use arena_recordings::{
     Error, ErrorKind, Format, Limits, Loader, Parser, RecordingAdapter, RecordingReference, Registry,
     Timestamp,

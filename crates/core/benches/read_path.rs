@@ -12,7 +12,7 @@ use std::fs::File;
 use std::hint::black_box;
 use std::io::Write;
 
-use arena_recordings::input::read::{map_into, read_into};
+use arena_recordings::read::{map_into, read_into};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 const SIZES: &[(u64, &str)] = &[

@@ -83,7 +83,8 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{Limits, Loader};
 use crate::model::Recording;
-use crate::registry::{is_glob_pattern, RecordingAdapter, RecordingReference, Registry};
+use crate::registry::{RecordingAdapter, RecordingReference, Registry};
+use crate::walk::{self, is_glob_pattern};
 
 /// One file of a corpus: its reference, its size, and the adapter that claimed it.
 #[derive(Clone)]
@@ -163,7 +164,7 @@ pub struct RunOptions {
     pub window: usize,
     /// Limits for every loader.
     pub limits: Limits,
-    /// Files at least this long are memory-mapped (see [`crate::input::read`]).
+    /// Files at least this long are memory-mapped (see [`crate::read`]).
     pub mmap_threshold: u64,
 }
 
@@ -581,104 +582,26 @@ fn expand(
     walk_errors: &mut Vec<Arc<Error>>,
 ) -> Result<()> {
     let path = Path::new(source);
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => {
-            found.push((path.to_path_buf(), meta.len(), si));
-            Ok(())
-        }
+        Ok(meta) if meta.is_file() => files.push(walk::Found { path: path.to_path_buf(), size: meta.len() }),
         Ok(meta) if meta.is_dir() => {
-            walk(registry, path, hint, si, found, walk_errors);
-            Ok(())
+            let claim = |name: &str| {
+                registry.find_adapter(name, "").is_some()
+                    || (!hint.trim().is_empty() && registry.find_adapter(name, hint).is_some())
+            };
+            walk::dir(path, &claim, &mut files, &mut errors);
         }
-        Ok(_) => Err(Error::new(ErrorKind::Io, format!("not a regular file or directory: {source}"))),
-        Err(_) if is_glob_pattern(source) => glob(source, si, found, walk_errors),
+        Ok(_) => return Err(Error::new(ErrorKind::Io, format!("not a regular file or directory: {source}"))),
+        Err(_) if is_glob_pattern(source) => walk::glob(source, &mut files, &mut errors)?,
         // Missing: reported by the caller as matching nothing.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(path, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(path, e)),
     }
-}
-
-fn glob(
-    pattern: &str,
-    si: usize,
-    found: &mut Vec<(PathBuf, u64, usize)>,
-    walk_errors: &mut Vec<Arc<Error>>,
-) -> Result<()> {
-    let opts = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: false,
-    };
-    let paths = glob::glob_with(pattern, opts)
-        .map_err(|e| Error::new(ErrorKind::Glob, format!("invalid glob pattern: {pattern}: {e}")))?;
-    for entry in paths {
-        match entry {
-            Ok(p) => match std::fs::metadata(&p) {
-                Ok(meta) if meta.is_file() => found.push((p, meta.len(), si)),
-                Ok(_) => {}
-                // A broken symbolic link: an entry whose load reports the error.
-                Err(_) => found.push((p, 0, si)),
-            },
-            Err(e) => {
-                let p = e.path().to_path_buf();
-                walk_errors.push(Arc::new(Error::io(&p, std::io::Error::from(e))));
-            }
-        }
-    }
+    found.extend(files.into_iter().map(|f| (f.path, f.size, si)));
+    walk_errors.extend(errors.into_iter().map(Arc::new));
     Ok(())
-}
-
-/// Walks `dir` recursively in sorted order, keeping the files an adapter claims.
-fn walk(
-    registry: &Registry,
-    dir: &Path,
-    hint: &str,
-    si: usize,
-    found: &mut Vec<(PathBuf, u64, usize)>,
-    walk_errors: &mut Vec<Arc<Error>>,
-) {
-    let read = match std::fs::read_dir(dir) {
-        Ok(r) => r,
-        Err(e) => {
-            walk_errors.push(Arc::new(Error::io(dir, e)));
-            return;
-        }
-    };
-    let mut children: Vec<(PathBuf, std::fs::FileType)> = Vec::new();
-    for entry in read {
-        match entry {
-            Ok(e) => {
-                if e.file_name().as_encoded_bytes().starts_with(b".") {
-                    continue;
-                }
-                match e.file_type() {
-                    Ok(t) => children.push((e.path(), t)),
-                    Err(err) => walk_errors.push(Arc::new(Error::io(&e.path(), err))),
-                }
-            }
-            Err(e) => walk_errors.push(Arc::new(Error::io(dir, e))),
-        }
-    }
-    children.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, ftype) in children {
-        if ftype.is_dir() {
-            walk(registry, &path, hint, si, found, walk_errors);
-            continue;
-        }
-        let name = path.to_string_lossy();
-        let claimed = registry.find_adapter(&name, "").is_some()
-            || (!hint.trim().is_empty() && registry.find_adapter(&name, hint).is_some());
-        if !claimed {
-            continue;
-        }
-        // Follows a symbolic link; a link to a directory is not descended into.
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => found.push((path, meta.len(), si)),
-            Ok(_) => {}
-            // A broken symbolic link: an entry whose load reports the error.
-            Err(_) => found.push((path, 0, si)),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -31,24 +31,39 @@
 //! assert_eq!(recording.messages[0].role, "user");
 //! ```
 
-pub mod corpus;
-pub mod error;
-pub mod formats;
-pub mod input;
-pub mod json;
-pub mod limits;
-pub mod loader;
+mod corpus;
+mod error;
+mod formats;
+mod input;
+mod json;
+mod limits;
+mod loader;
 pub mod model;
 pub mod owned;
 pub mod promptkit;
-pub mod registry;
-pub mod time;
+mod registry;
+mod time;
+mod walk;
 
 pub use corpus::{Corpus, Entry, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use formats::convert::MediaSource;
-pub use loader::{Limits, Loader, Parser};
+pub use formats::Parser;
+pub use json::MAX_DEPTH as MAX_JSON_DEPTH;
+pub use limits::Limits;
+pub use loader::Loader;
 pub use model::{Format, Message, Metadata, Part, RawJson, Recording};
 pub use owned::{ProviderSpec, RecordingMetadata};
-pub use registry::{enumerate_files, is_glob_pattern, RecordingAdapter, RecordingReference, Registry};
+pub use registry::{
+    enumerate_files, has_extension, is_glob_pattern, matches_type_hint, to_owned, FileAdapter,
+    RecordingAdapter, RecordingReference, Registry, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT,
+};
 pub use time::Timestamp;
+
+pub use input::read;
+
+/// JSON output: the one string escaper (plain and Go modes) and Go's float
+/// format, shared by the PromptKit writer, the generator and the CLI.
+pub mod write {
+    pub use crate::json::go::{write_f64 as go_f64, write_str as go_str};
+}

@@ -63,7 +63,7 @@ impl Loader {
 
     /// Reads files of at least `bytes` bytes through a read-only memory map
     /// instead of `read()` (`u64::MAX`, the default, never maps; see
-    /// [`crate::input::read`] for the measurement and the mapping's safety contract).
+    /// [`crate::read`] for the measurement and the mapping's safety contract).
     pub fn set_mmap_threshold(&mut self, bytes: u64) {
         self.mmap_threshold = bytes;
     }

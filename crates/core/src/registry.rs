@@ -17,6 +17,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{Loader, Parser};
 use crate::model::{self, Extra, Format, RawJson, Recording};
 use crate::owned::{Message, RecordingMetadata};
+use crate::walk;
+pub use crate::walk::is_glob_pattern;
 
 /// An opaque reference to one recording (PromptKit `RecordingReference`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -315,70 +317,36 @@ impl RecordingAdapter for FileAdapter {
     }
 }
 
-/// Whether `source` is a glob pattern (contains `*`, `?` or `[`).
-pub fn is_glob_pattern(source: &str) -> bool {
-    source.contains(['*', '?', '['])
-}
-
 /// Expands a source into file references (PromptKit `EnumerateFiles`).
 ///
 /// A literal path gives one reference without checking that it exists (a
-/// missing file is reported by the load). A glob is expanded with the `glob`
-/// crate: `**` is recursive, only files are returned (never directories),
-/// hidden files match, results are sorted; no match is an error.
+/// missing file is reported by the load). A glob is expanded by the crate's
+/// one glob implementation (see the `walk` module: `**` is recursive, only
+/// files are returned, never directories, `.` and `..` are never matched,
+/// hidden files match, a broken link is returned so its load reports it,
+/// results are sorted); no match is an error. Like Go's `filepath.Glob`,
+/// directories that cannot be read are passed over here; the corpus engine
+/// ([`crate::Corpus`]) reports them.
 pub fn enumerate_files(source: &str, type_hint: &str) -> Result<Vec<RecordingReference>> {
-    if !is_glob_pattern(source) {
-        return Ok(vec![RecordingReference {
-            id: source.to_owned(),
-            source: source.to_owned(),
-            type_hint: type_hint.to_owned(),
-            metadata: BTreeMap::new(),
-        }]);
-    }
-    let opts = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: false,
+    let reference = |id: String| RecordingReference {
+        id,
+        source: source.to_owned(),
+        type_hint: type_hint.to_owned(),
+        metadata: BTreeMap::new(),
     };
-    let paths = glob::glob_with(&without_dot_entries(source), opts)
-        .map_err(|e| Error::new(ErrorKind::Glob, format!("invalid glob pattern: {source}: {e}")))?;
-    let mut refs: Vec<RecordingReference> = Vec::new();
-    for entry in paths {
-        let Ok(p) = entry else { continue };
-        if !p.is_file() {
-            continue;
-        }
-        let id = p.to_string_lossy().into_owned();
-        refs.push(RecordingReference {
-            id,
-            source: source.to_owned(),
-            type_hint: type_hint.to_owned(),
-            metadata: BTreeMap::new(),
-        });
+    if !is_glob_pattern(source) {
+        return Ok(vec![reference(source.to_owned())]);
     }
-    if refs.is_empty() {
+    let mut found = Vec::new();
+    walk::glob(source, &mut found, &mut Vec::new())?;
+    if found.is_empty() {
         return Err(Error::new(ErrorKind::NoMatch, format!("no files matched glob pattern: {source}")));
     }
+    let mut refs: Vec<RecordingReference> =
+        found.into_iter().map(|f| reference(f.path.to_string_lossy().into_owned())).collect();
     refs.sort_by(|a, b| a.id.cmp(&b.id));
     refs.dedup_by(|a, b| a.id == b.id);
     Ok(refs)
-}
-
-/// Rewrites a leading literal `.` of a wildcard segment (`.*`, `.?`) as
-/// `[.]`. The `glob` crate lets such a segment match the `.` and `..`
-/// entries, so `dir/.?/*.json` would list files of the parent directory and
-/// `dir/.*/*.json` those of `dir` itself again; Go's `filepath.Glob` never
-/// matches them (it lists names with `ReadDir`), and neither does `[.]`.
-fn without_dot_entries(pattern: &str) -> std::borrow::Cow<'_, str> {
-    let needs = |seg: &str| seg.starts_with('.') && is_glob_pattern(seg);
-    if !pattern.split('/').any(needs) {
-        return pattern.into();
-    }
-    let segs: Vec<String> = pattern
-        .split('/')
-        .map(|seg| if needs(seg) { format!("[.]{}", &seg[1..]) } else { seg.to_owned() })
-        .collect();
-    segs.join("/").into()
 }
 
 /// The extension the reference names in "no adapter" errors: everything from

@@ -8,7 +8,7 @@
 //! ([`arena_recordings::owned::Message`], [`RecordingMetadata`]) following the specification
 //! and the crate's documented deviations from Go. Only three leaf helpers
 //! are borrowed from the crate: [`Timestamp::parse_rfc3339`] (tested on its
-//! own), Go's float formatting ([`go::write_f64`]) and the owned model types.
+//! own), Go's float formatting ([`go_f64`]) and the owned model types.
 //!
 //! [`check`] runs both paths on the same bytes and reports any disagreement.
 //! It is used by `tests/differential.rs` over `corpus/` and by the
@@ -53,11 +53,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use arena_recordings::json::{go, MAX_DEPTH};
 use arena_recordings::owned::{
     ContentPart, MediaContent, Message, MessageToolCall, MessageToolResult, RecordingMetadata,
     WorkflowTransition,
 };
+use arena_recordings::{write::go_f64, MAX_JSON_DEPTH as MAX_DEPTH};
 use arena_recordings::{ErrorKind, Format, Loader, Parser, Timestamp};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -505,7 +505,7 @@ fn number_text(t: &str) -> String {
         }
     }
     let mut s = String::new();
-    go::write_f64(&mut s, t.parse::<f64>().expect("validated number"));
+    go_f64(&mut s, t.parse::<f64>().expect("validated number"));
     s
 }
 
@@ -1738,7 +1738,7 @@ pub fn check(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Result<(), St
         check_error_position(bytes, e)?;
     }
     let actual = actual.map(|rec| {
-        let (messages, metadata) = arena_recordings::registry::to_owned(&rec);
+        let (messages, metadata) = arena_recordings::to_owned(&rec);
         Outcome { format: rec.format, messages, metadata, warned: !rec.warnings.is_empty() }
     });
     match (actual, expected) {

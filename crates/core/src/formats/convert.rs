@@ -77,7 +77,7 @@ impl<'a> RecordedPart<'a> {
     /// The reference's part conversion: `text` keeps non-empty text and drops
     /// media; `image`/`audio`/`video`/`document` keep converted media and drop
     /// text; any other type keeps only its type.
-    pub fn to_part(&self, bump: &'a Bump) -> Part<'a> {
+    pub fn into_part(self, bump: &'a Bump) -> Part<'a> {
         let mut p = Part { kind: self.kind, ..Part::default() };
         match self.kind {
             "text" => p.text = self.text.filter(|t| !t.is_empty()),
@@ -232,13 +232,13 @@ mod tests {
     fn part_conversion() {
         let bump = Bump::new();
         let media = Some(MediaSource { data: "x", ..MediaSource::default() });
-        let t = RecordedPart { kind: "text", text: Some("Hello"), media }.to_part(&bump);
+        let t = RecordedPart { kind: "text", text: Some("Hello"), media }.into_part(&bump);
         assert_eq!((t.text, t.media.is_none()), (Some("Hello"), true));
-        let t = RecordedPart { kind: "text", text: Some(""), media: None }.to_part(&bump);
+        let t = RecordedPart { kind: "text", text: Some(""), media: None }.into_part(&bump);
         assert_eq!(t.text, None);
-        let i = RecordedPart { kind: "image", text: Some("caption"), media }.to_part(&bump);
+        let i = RecordedPart { kind: "image", text: Some("caption"), media }.into_part(&bump);
         assert_eq!((i.text, i.media.unwrap().data), (None, Some("x")));
-        let u = RecordedPart { kind: "IMAGE", text: Some("t"), media }.to_part(&bump);
+        let u = RecordedPart { kind: "IMAGE", text: Some("t"), media }.into_part(&bump);
         assert_eq!((u.kind, u.text, u.media.is_none()), ("IMAGE", None, true));
     }
 }

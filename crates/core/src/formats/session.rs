@@ -169,7 +169,7 @@ fn decode_recorded_parts<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [Part<'a>]
                 }
             }
         }
-        *slot = p.to_part(cx.bump);
+        *slot = p.into_part(cx.bump);
     }
     Ok(out)
 }

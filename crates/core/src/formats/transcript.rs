@@ -604,7 +604,7 @@ impl<'s, 'a> De<'s, 'a> {
                 break;
             }
             let p = self.part(ev, mark)?;
-            out.push(p.to_part(self.bump));
+            out.push(p.into_part(self.bump));
         }
         Ok(out.into_bump_slice())
     }
