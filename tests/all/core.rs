@@ -321,6 +321,27 @@ mod checklist {
     }
 
     #[test]
+    fn arena_turns_metadata_times_are_the_turns() {
+        // The response message and the tool result carry their own times; the
+        // metadata, as the reference's, has the turn's time for every message
+        // of the turn (and so the duration spans the turns, not the messages).
+        let doc = r#"{"turns": [
+          {"timestamp": "2024-01-15T10:00:00Z", "user_message": {"content": "q1"},
+           "response": {"message": {"role": "assistant", "content": "a1", "timestamp": "2024-01-15T10:00:07Z"}},
+           "tool_results": [{"tool_call_id": "c1", "content": "r1"}]},
+          {"timestamp": "2024-01-15T10:01:00Z", "user_message": {"content": "q2"},
+           "response": {"message": {"role": "assistant", "content": "a2", "timestamp": "2024-01-15T10:05:00Z"}}}
+        ]}"#;
+        let (msgs, md) = load_ok(Parser::ArenaOutput, doc);
+        let t0 = ts("2024-01-15T10:00:00Z");
+        let t1 = ts("2024-01-15T10:01:00Z");
+        assert_eq!(md.timestamps, [t0, t0, t0, t1, t1]);
+        assert_eq!(md.duration, std::time::Duration::from_secs(60));
+        let own: Vec<Timestamp> = msgs.iter().map(|m| m.timestamp).collect();
+        assert_eq!(own, [t0, ts("2024-01-15T10:00:07Z"), t0, t1, ts("2024-01-15T10:05:00Z")]);
+    }
+
+    #[test]
     fn arena_errors_69_70() {
         let reg = Registry::new();
         assert!(reg.load(&RecordingReference::file("/nonexistent/x.arena.json", "")).is_err());

@@ -635,3 +635,39 @@ fn jsonl_bad_line_in_a_corpus_run() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Documents whose recordings need far more arena memory than their size,
+/// one per decoder that grows lists.
+fn arena_hungry(n: usize) -> [(Parser, String); 4] {
+    let turns = format!(r#"{{"turns":[{{"tool_results":[{}]}}]}}"#, vec!["{}"; n].join(","));
+    let events = format!(r#"{{"events":[{}]}}"#, vec![r#"{"type":"message","data":{}}"#; n].join(","));
+    let lines: String =
+        std::iter::once(r#"{"type":"metadata","metadata":{"version":"1.0"}}"#.to_string() + "\n")
+            .chain((0..n).map(|_| {
+                r#"{"type":"event","event":{"type":"message.created","data":{}}}"#.to_string() + "\n"
+            }))
+            .collect();
+    let yaml = "messages:\n".to_string() + &"  - {}\n".repeat(n);
+    [
+        (Parser::ArenaOutput, turns),
+        (Parser::Session, events),
+        (Parser::Session, lines),
+        (Parser::Transcript, yaml),
+    ]
+}
+
+#[test]
+fn arena_budget_stops_crafted_files() {
+    let limits = Limits { max_arena_bytes: 1 << 20, ..Limits::default() };
+    for ((parser, doc), (_, small)) in arena_hungry(50_000).into_iter().zip(arena_hungry(100)) {
+        let mut loader = Loader::with_limits(limits);
+        let e = loader.load_bytes(doc.as_bytes(), parser).map(|r| r.messages.len()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit, "{parser:?}: {e}");
+        assert!(e.message().contains("max_arena_bytes"), "{e}");
+        assert!(e.offset().is_some(), "{e}");
+        // Within the budget the same shapes load.
+        let rec = loader.load_bytes(small.as_bytes(), parser).unwrap_or_else(|e| panic!("{parser:?}: {e}"));
+        assert_eq!(rec.messages.len(), 100, "{parser:?}");
+    }
+    assert_eq!(Limits::default().max_arena_bytes, 4 << 30);
+}

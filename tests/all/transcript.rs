@@ -956,3 +956,33 @@ fn fixtures_read_the_same_text_as_libyaml() {
         });
     }
 }
+
+#[test]
+fn single_quote_escape_in_double_quotes_loads_as_the_reference() {
+    // yaml.v3 reads `\'` in a double-quoted scalar as `'`; elsewhere the
+    // backslash is literal text.
+    let doc = "messages:\n  - role: user\n    content: \"it\\'s a \\\"test\\\", don\\'t\"\n  - role: assistant\n    content: 'plain \\ here'\n  - role: user\n    content: plain \\' too\n";
+    with(doc, |rec| {
+        let content: Vec<&str> = rec.messages.iter().map(|m| m.content).collect();
+        assert_eq!(content, ["it's a \"test\", don't", "plain \\ here", "plain \\' too"]);
+    });
+    // Another unknown escape is still an error, at its scalar in the file.
+    let e = err(b"messages:\n  - role: user\n    content: \"it\\'s\"\n  - role: assistant\n    content: \"bad \\q\"\n");
+    assert_eq!((e.kind(), at(&e)), (ErrorKind::Syntax, (5, 14)));
+    assert!(e.message().contains("unknown escape"), "{e}");
+    // An error after a rewritten escape keeps the file's own position.
+    let e = err(b"a: \"x\\'y\\'z\"\nmessages: [\n");
+    assert_eq!(e.kind(), ErrorKind::Syntax);
+    assert_eq!(e.offset(), Some(25), "{e}");
+}
+
+#[test]
+fn alias_budget_is_a_limit_field() {
+    let doc = "x: &x {role: user, content: hi}\nmessages: [*x, *x, *x]\n";
+    let mut loader = Loader::with_limits(Limits { max_alias_expansion: Some(3), ..Limits::default() });
+    let e = loader.load_bytes(doc.as_bytes(), Parser::Transcript).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    let mut loader = Loader::with_limits(Limits { max_alias_expansion: Some(10_000), ..Limits::default() });
+    assert_eq!(loader.load_bytes(doc.as_bytes(), Parser::Transcript).unwrap().messages.len(), 3);
+    assert_eq!(Limits::default().alias_budget(1000), 4000 + (1 << 20));
+}

@@ -1477,6 +1477,8 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
     let (mut scenario_id, mut provider_id) = (String::new(), String::new());
     let mut tags = Vec::new();
     let mut messages = Vec::new();
+    // The turn's time for each message (the reference's metadata.timestamps).
+    let mut timestamps: Vec<Timestamp> = Vec::new();
     for (k, v) in entries {
         if key_eq(k, "scenario_id") {
             set_string(v, "scenario_id", &mut scenario_id)?;
@@ -1492,6 +1494,7 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
             }
         } else if key_eq(k, "turns") {
             messages = Vec::new();
+            timestamps = Vec::new();
             for item in arr(v, "turns")?.unwrap_or_default() {
                 let t = turn(item)?;
                 if !t.user_content.is_empty() || !t.user_parts.is_empty() {
@@ -1520,6 +1523,7 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
                         ..Message::default()
                     });
                 }
+                timestamps.resize(messages.len(), t.ts);
             }
         } else if key_eq(k, "summary") {
             for (k, v) in obj(v, "summary")?.unwrap_or_default() {
@@ -1534,7 +1538,6 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
             }
         }
     }
-    let timestamps: Vec<Timestamp> = messages.iter().map(|m| m.timestamp).collect();
     let mut provider_info = BTreeMap::new();
     if !provider_id.is_empty() {
         provider_info.insert("provider_id".to_owned(), Value::String(provider_id));

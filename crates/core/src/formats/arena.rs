@@ -75,7 +75,7 @@ fn decode_run<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
             messages = match cx.arr(v, "Messages")? {
                 None => &[],
                 Some(items) => {
-                    let out = bump.alloc_slice_fill_copy(items.len(), Message::default());
+                    let out = cx.alloc_items(v, items.len(), Message::default())?;
                     for (m, v) in out.iter_mut().zip(items) {
                         decode_message(cx, v, m)?;
                     }
@@ -157,6 +157,7 @@ fn decode_turns<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
     let mut provider_id = "";
     let mut tags: &'a [&'a str] = &[];
     let mut messages: &'a [Message<'a>] = &[];
+    let mut turn_times: &'a [Timestamp] = &[];
     let obj = cx.obj(root, "the arena output")?.into_iter().flatten();
     for (k, v) in obj {
         if key_is(k, "scenario_id") {
@@ -173,7 +174,7 @@ fn decode_turns<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
                 }
             }
         } else if key_is(k, "turns") {
-            messages = decode_turn_list(cx, v)?;
+            (messages, turn_times) = decode_turn_list(cx, v)?;
         } else if key_is(k, "summary") {
             if let Some(s) = cx.obj(v, "summary")? {
                 for (k, v) in s {
@@ -189,7 +190,10 @@ fn decode_turns<'a>(cx: &Cx<'_, 'a>, root: usize) -> Result<Recording<'a>> {
             }
         }
     }
-    let timestamps = bump.alloc_slice_fill_iter(messages.iter().map(|m| m.timestamp));
+    // As the reference: every message of a turn is stamped with the turn's
+    // `timestamp` in the metadata, whatever the message's own time says
+    // (`Message.timestamp` keeps the message's own time; see COMPATIBILITY.md).
+    let timestamps = turn_times;
     let provider_info: &'a [(&'a str, &'a str)] =
         if provider_id.is_empty() { &[] } else { bump.alloc_slice_copy(&[("provider_id", provider_id)]) };
     let extras: &'a [(&'a str, Extra<'a>)] = if scenario_id.is_empty() {
@@ -216,14 +220,23 @@ struct Turn<'a> {
     tool_results: &'a [(&'a str, &'a str)],
 }
 
-fn decode_turn_list<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [Message<'a>]> {
+/// The turns' messages, and for each message the time of the turn it came from.
+type TurnMessages<'a> = (&'a [Message<'a>], &'a [Timestamp]);
+
+fn decode_turn_list<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<TurnMessages<'a>> {
     let bump = cx.bump;
     let Some(items) = cx.arr(i, "turns")? else {
-        return Ok(&[]);
+        return Ok((&[], &[]));
     };
+    const PER_MESSAGE: usize = std::mem::size_of::<(Message, Timestamp)>();
+    cx.check_arena(i, items.len().saturating_mul(2 * PER_MESSAGE))?;
     let mut out = bumpalo::collections::Vec::with_capacity_in(items.len() * 2, bump);
+    let mut times = bumpalo::collections::Vec::with_capacity_in(items.len() * 2, bump);
     for v in items {
         let t = decode_turn(cx, v)?;
+        // A turn adds up to two messages plus one per tool result; a growing
+        // list may double.
+        cx.check_arena(v, (out.len() + 2 + t.tool_results.len()).saturating_mul(2 * PER_MESSAGE))?;
         if !t.user_content.is_empty() || !t.user_parts.is_empty() {
             out.push(Message {
                 role: "user",
@@ -245,8 +258,9 @@ fn decode_turn_list<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [Message<'a>]> 
             let res = text_tool_result(id, "", content, bump);
             out.push(tool_result_message(res, t.ts, bump));
         }
+        times.resize(out.len(), t.ts);
     }
-    Ok(out.into_bump_slice())
+    Ok((out.into_bump_slice(), times.into_bump_slice()))
 }
 
 fn decode_turn<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<Turn<'a>> {
@@ -297,7 +311,7 @@ fn decode_turn<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<Turn<'a>> {
             t.tool_results = match cx.arr(v, "tool_results")? {
                 None => &[],
                 Some(items) => {
-                    let out = cx.bump.alloc_slice_fill_copy(items.len(), ("", ""));
+                    let out = cx.alloc_items(v, items.len(), ("", ""))?;
                     for (slot, v) in out.iter_mut().zip(items) {
                         let Some(o) = cx.obj(v, "tool_results")? else { continue };
                         for (k, v) in o {
@@ -335,7 +349,7 @@ fn decode_arena_parts<'a>(cx: &Cx<'_, 'a>, i: usize, bump: &'a Bump) -> Result<&
     let Some(items) = cx.arr(i, "parts")? else {
         return Ok(&[]);
     };
-    let out = bump.alloc_slice_fill_copy(items.len(), Part::default());
+    let out = cx.alloc_items(i, items.len(), Part::default())?;
     for (p, v) in out.iter_mut().zip(items) {
         let Some(o) = cx.obj(v, "parts")? else { continue };
         for (k, v) in o {

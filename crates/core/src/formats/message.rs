@@ -62,7 +62,7 @@ pub(crate) fn decode_parts<'a>(cx: &Cx<'_, 'a>, i: usize, field: &str) -> Result
     let Some(items) = cx.arr(i, field)? else {
         return Ok(&[]);
     };
-    let out = cx.bump.alloc_slice_fill_copy(items.len(), Part::default());
+    let out = cx.alloc_items(i, items.len(), Part::default())?;
     for (p, v) in out.iter_mut().zip(items) {
         decode_part(cx, v, p)?;
     }
@@ -148,7 +148,7 @@ fn decode_tool_calls<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [ToolCall<'a>]
     let Some(items) = cx.arr(i, "tool_calls")? else {
         return Ok(&[]);
     };
-    let out = cx.bump.alloc_slice_fill_copy(items.len(), ToolCall::default());
+    let out = cx.alloc_items(i, items.len(), ToolCall::default())?;
     for (c, v) in out.iter_mut().zip(items) {
         let Some(obj) = cx.obj(v, "tool_calls")? else {
             continue;

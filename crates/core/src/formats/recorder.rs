@@ -321,6 +321,8 @@ impl<'a> Acc<'a> {
     /// Takes one event: a message, a transition, or a skipped event.
     fn event(&mut self, cx: &Cx<'_, 'a>, e: Event<'a>) -> Result<()> {
         self.events = self.events.saturating_add(1);
+        // The lists below may double as they grow.
+        cx.check_arena(0, 2 * (self.messages.len() + 1) * std::mem::size_of::<(Message, Timestamp)>())?;
         let loc = Loc { seq: e.seq, nth: self.events };
         let t = e.timestamp;
         if !t.is_zero() {
@@ -477,7 +479,7 @@ fn decode_calls<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [ToolCall<'a>]> {
     let Some(items) = cx.arr(i, "ToolCalls")? else {
         return Ok(&[]);
     };
-    let out = cx.bump.alloc_slice_fill_copy(items.len(), ToolCall::default());
+    let out = cx.alloc_items(i, items.len(), ToolCall::default())?;
     for (c, v) in out.iter_mut().zip(items) {
         let Some(obj) = cx.obj(v, "ToolCalls")? else { continue };
         for (k, v) in obj {

@@ -89,8 +89,8 @@ fn decode_events<'a>(cx: &Cx<'_, 'a>, i: usize, skipped: &mut Skipped<'a>) -> Re
         return Ok((&[], &[]));
     };
     let n = items.len();
-    let messages = cx.bump.alloc_slice_fill_copy(n, Message::default());
-    let times = cx.bump.alloc_slice_fill_copy(n, Timestamp::ZERO);
+    let messages = cx.alloc_items(i, n, Message::default())?;
+    let times = cx.alloc_items(i, n, Timestamp::ZERO)?;
     let mut count = 0;
     for ev in items {
         let Some(obj) = cx.obj(ev, "events")? else { continue };
@@ -148,7 +148,7 @@ fn decode_recorded_parts<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [Part<'a>]
     let Some(items) = cx.arr(i, "parts")? else {
         return Ok(&[]);
     };
-    let out = cx.bump.alloc_slice_fill_copy(items.len(), Part::default());
+    let out = cx.alloc_items(i, items.len(), Part::default())?;
     for (slot, v) in out.iter_mut().zip(items) {
         let mut p = RecordedPart::default();
         if let Some(obj) = cx.obj(v, "parts")? {
@@ -204,7 +204,7 @@ fn decode_recorded_tool_calls<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<&'a [Tool
     let Some(items) = cx.arr(i, "tool_calls")? else {
         return Ok(&[]);
     };
-    let out = cx.bump.alloc_slice_fill_copy(items.len(), ToolCall::default());
+    let out = cx.alloc_items(i, items.len(), ToolCall::default())?;
     for (slot, v) in out.iter_mut().zip(items) {
         let Some(obj) = cx.obj(v, "tool_calls")? else { continue };
         let mut id = "";

@@ -48,7 +48,7 @@
 //! # Hostile input
 //!
 //! * Aliases are expanded by replaying the recorded events of their anchor,
-//!   against a budget proportional to the file size ([`alias_budget`]); a
+//!   against a budget proportional to the file size ([`Limits::alias_budget`]); a
 //!   "billion laughs" file stops with an [`ErrorKind::Limit`] error instead
 //!   of exhausting memory or time. An alias to a node that contains it is
 //!   an error.
@@ -80,15 +80,6 @@ use crate::time::{span_nanos, Timestamp};
 
 /// Deepest chain of merge keys (`<<`) followed inside one mapping.
 const MAX_MERGE_DEPTH: usize = 64;
-
-/// How much alias expansion a document of `len` bytes may do: one unit per
-/// replayed event plus one per replayed scalar byte, at most four times the
-/// document size plus 1 MiB. Real transcripts use aliases to share a judge
-/// spec or a media block and stay far below it; a "billion laughs" file
-/// needs orders of magnitude more.
-pub fn alias_budget(len: usize) -> usize {
-    len.saturating_mul(4).saturating_add(1 << 20)
-}
 
 /// Decodes the transcript in `input` (the loader's entry point).
 pub(crate) fn decode<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
@@ -123,32 +114,123 @@ pub(crate) fn decode_bytes<'a>(bytes: &[u8], bump: &'a Bump, limits: Limits) -> 
         )
         .at(base + i));
     }
+    let first = decode_text(text, text, base, &[], bump, limits, bytes.len());
+    if !text.contains("\\'") {
+        return first.map_err(|(e, _)| e);
+    }
+    // yaml.v3 (the reference) reads `\'` in a double-quoted scalar as `'`;
+    // YAML 1.2 and yaml-rust2 reject it. The scanner names the scalar that
+    // holds it, so those escapes (and only those) are rewritten and the text
+    // parsed again. Error offsets stay those of the original text.
+    let mut removed: Vec<usize> = Vec::new();
+    let mut result = first;
+    for _ in 0..MAX_ESCAPE_RETRIES {
+        let Err((err, Some(scalar))) = result else { return result.map_err(|(e, _)| e) };
+        let Some(found) = quote_escapes(text, &removed, scalar) else { return Err(err) };
+        removed.extend(found);
+        removed.sort_unstable();
+        let fixed = without_chars(text, &removed);
+        result = decode_text(&fixed, text, base, &removed, bump, limits, bytes.len());
+    }
+    result.map_err(|(e, _)| e)
+}
+
+/// Most double-quoted scalars with `\'` escapes that one transcript may hold
+/// (each costs one more parse).
+const MAX_ESCAPE_RETRIES: usize = 256;
+
+/// A decode error, with the char index (in the parsed text) of the
+/// double-quoted scalar whose unknown escape caused it, if that is the cause.
+type Attempt<'a> = std::result::Result<Recording<'a>, (Error, Option<usize>)>;
+
+/// Decodes `parsed` (the transcript text, or a copy of it with the chars at
+/// the `removed` char indices of `src` taken out).
+fn decode_text<'a>(
+    parsed: &str,
+    src: &str,
+    base: usize,
+    removed: &[usize],
+    bump: &'a Bump,
+    limits: Limits,
+    len: usize,
+) -> Attempt<'a> {
     let mut de = De {
         ev: Events {
-            parser: YamlParser::new(text.chars()),
-            src: text,
+            parser: YamlParser::new(parsed.chars()),
+            src,
+            removed,
+            bad_escape: None,
             base,
             tape: Vec::new(),
             anchors: Vec::new(),
             recording: Vec::new(),
             raw_depth: 0,
             replay: Vec::new(),
-            budget: alias_budget(bytes.len()),
+            budget: limits.alias_budget(len),
             depth: 0,
             max_depth: limits.max_depth,
         },
         bump,
+        max_arena: limits.max_arena_bytes,
         scratch: (String::new(), Vec::new()),
         merge_depth: 0,
     };
-    de.document()
+    de.document().map_err(|e| (e, de.ev.bad_escape))
+}
+
+/// The char indices (in `src`) of the backslashes of the `\'` escapes in the
+/// double-quoted scalar that starts at char `scalar` of the text parsed
+/// (`src` without the `removed` chars); `None` if it has none.
+fn quote_escapes(src: &str, removed: &[usize], scalar: usize) -> Option<Vec<usize>> {
+    let start = original_index(removed, scalar);
+    let mut chars = src.chars().enumerate().skip(start).filter(|(i, _)| removed.binary_search(i).is_err());
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    let mut found = Vec::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some((_, '\'')) => found.push(i),
+                Some(_) => {}
+                None => break,
+            },
+            _ => {}
+        }
+    }
+    (!found.is_empty()).then_some(found)
+}
+
+/// `src` without the chars at the (sorted) char indices `removed`.
+fn without_chars(src: &str, removed: &[usize]) -> String {
+    src.chars().enumerate().filter(|(i, _)| removed.binary_search(i).is_err()).map(|(_, c)| c).collect()
+}
+
+/// The char index in the original text of char `i` of the text parsed
+/// (the original without the chars at the sorted indices `removed`).
+fn original_index(removed: &[usize], i: usize) -> usize {
+    let mut o = i;
+    for &r in removed {
+        if r <= o {
+            o += 1;
+        } else {
+            break;
+        }
+    }
+    o
 }
 
 /// yaml-rust2's events, with aliases expanded and limits enforced.
 struct Events<'s> {
     parser: YamlParser<Chars<'s>>,
-    /// The text being parsed (after the BOM), for error offsets.
+    /// The transcript's text (after the BOM), for error offsets.
     src: &'s str,
+    /// Char indices of `src` left out of the text parsed (see [`decode_bytes`]).
+    removed: &'s [usize],
+    /// Set when the scanner rejected an escape: the char index (in the text
+    /// parsed) of the double-quoted scalar that holds it.
+    bad_escape: Option<usize>,
     /// Bytes skipped before `src` (the BOM).
     base: usize,
     /// Recorded events of anchored nodes, replayed for their aliases.
@@ -162,7 +244,7 @@ struct Events<'s> {
     raw_depth: usize,
     /// Alias replays in progress: (next tape index, end).
     replay: Vec<(usize, usize)>,
-    /// Alias expansion left (see [`alias_budget`]).
+    /// Alias expansion left (see [`Limits::alias_budget`]).
     budget: usize,
     /// Nesting of the events handed out.
     depth: usize,
@@ -280,7 +362,7 @@ impl Events<'_> {
     /// Byte offset in the file of a marker (whose index counts characters).
     #[cold]
     fn offset(&self, mark: &Marker) -> usize {
-        let i = mark.index();
+        let i = original_index(self.removed, mark.index());
         let within = if self.src.is_ascii() {
             i.min(self.src.len())
         } else {
@@ -290,8 +372,11 @@ impl Events<'_> {
     }
 
     #[cold]
-    fn syntax(&self, e: &ScanError) -> Error {
+    fn syntax(&mut self, e: &ScanError) -> Error {
         let at = self.offset(e.marker());
+        if e.info().ends_with("found unknown escape character") {
+            self.bad_escape = Some(e.marker().index());
+        }
         if e.info() == "recursion limit exceeded" {
             // yaml-rust2 counts flow collections (`[`, `{`) in a u8.
             let msg = "YAML flow collections ([ and {) nested deeper than 255 levels";
@@ -305,6 +390,8 @@ impl Events<'_> {
 struct De<'s, 'a> {
     ev: Events<'s>,
     bump: &'a Bump,
+    /// [`Limits::max_arena_bytes`].
+    max_arena: usize,
     /// Reused buffers for JSON text (tool arguments given as YAML values).
     scratch: (String, Vec<JsonFrame>),
     merge_depth: usize,
@@ -319,7 +406,20 @@ type Field = u32;
 
 impl<'s, 'a> De<'s, 'a> {
     fn next(&mut self) -> Result<(Event, Marker)> {
-        self.ev.next()
+        let (ev, mark) = self.ev.next()?;
+        if crate::limits::arena_used(self.bump) > self.max_arena {
+            return Err(self.arena_limit().at(self.ev.offset(&mark)));
+        }
+        Ok((ev, mark))
+    }
+
+    #[cold]
+    fn arena_limit(&self) -> Error {
+        let msg = format!(
+            "the recording needs more than {} bytes of arena memory (the max_arena_bytes limit)",
+            self.max_arena
+        );
+        Error::new(ErrorKind::Limit, msg)
     }
 
     fn document(&mut self) -> Result<Recording<'a>> {

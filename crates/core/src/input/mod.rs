@@ -191,7 +191,7 @@ impl<'l> Input<'l, '_> {
             let original = origin.original();
             return Err(json::syntax_error(&original, &e, limits.max_depth));
         }
-        let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
+        let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch), limits.max_arena_bytes);
         let result = decode(&cx);
         *scratch = cx.into_scratch();
         *tape = t.reset();
@@ -267,7 +267,7 @@ impl<'l> Input<'l, '_> {
                     .shift(start)
                     .context(format_args!("line {line_no}")));
             }
-            let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch));
+            let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch), limits.max_arena_bytes);
             let r = line(&cx, line_no);
             *scratch = cx.into_scratch();
             taken = t.reset();

@@ -267,6 +267,8 @@ pub(crate) struct Cx<'t, 'a> {
     structurals: &'t [u32],
     pub(crate) bump: &'a Bump,
     scratch: RefCell<Scratch>,
+    /// [`Limits::max_arena_bytes`](crate::Limits::max_arena_bytes).
+    max_arena: usize,
 }
 
 /// Reusable memory for building raw JSON text; kept by the loader across
@@ -382,8 +384,46 @@ fn type_name(n: Option<&Node<'_>>) -> &'static str {
 }
 
 impl<'t, 'a> Cx<'t, 'a> {
-    pub(crate) fn new(tape: &'t Tape<'a>, buffers: &'t Buffers, bump: &'a Bump, scratch: Scratch) -> Self {
-        Cx { nodes: &tape.0, structurals: buffers.structural_indexes(), bump, scratch: RefCell::new(scratch) }
+    pub(crate) fn new(
+        tape: &'t Tape<'a>,
+        buffers: &'t Buffers,
+        bump: &'a Bump,
+        scratch: Scratch,
+        max_arena: usize,
+    ) -> Self {
+        Cx {
+            nodes: &tape.0,
+            structurals: buffers.structural_indexes(),
+            bump,
+            scratch: RefCell::new(scratch),
+            max_arena,
+        }
+    }
+
+    /// Fails with a `limit` error at node `i` when the arena, with `bytes`
+    /// more, would pass [`Limits::max_arena_bytes`](crate::Limits::max_arena_bytes).
+    #[inline]
+    pub(crate) fn check_arena(&self, i: usize, bytes: usize) -> Result<()> {
+        if crate::limits::arena_used(self.bump).saturating_add(bytes) > self.max_arena {
+            return Err(self.arena_limit(i));
+        }
+        Ok(())
+    }
+
+    /// `n` copies of `value` in the arena, within the arena budget (the
+    /// array at node `i` is blamed when the budget is exceeded).
+    pub(crate) fn alloc_items<T: Copy>(&self, i: usize, n: usize, value: T) -> Result<&'a mut [T]> {
+        self.check_arena(i, n.saturating_mul(std::mem::size_of::<T>()))?;
+        Ok(self.bump.alloc_slice_fill_copy(n, value))
+    }
+
+    #[cold]
+    fn arena_limit(&self, i: usize) -> Error {
+        let msg = format!(
+            "the recording needs more than {} bytes of arena memory (the max_arena_bytes limit)",
+            self.max_arena
+        );
+        Error::new(ErrorKind::Limit, msg).at(self.offset_of(i))
     }
 
     /// Gives the scratch memory back for the next document.
@@ -504,7 +544,12 @@ impl<'t, 'a> Cx<'t, 'a> {
     #[inline]
     pub(crate) fn arr(&self, i: usize, field: &str) -> Result<Option<Arr<'t, 'a>>> {
         match self.node(i) {
-            Some(Node::Array { len, .. }) => Ok(Some(Arr { nodes: self.nodes, i: i + 1, remaining: *len })),
+            Some(Node::Array { len, .. }) => {
+                // No decoded list entry takes less than this many bytes of arena.
+                const MIN_ITEM_BYTES: usize = 16;
+                self.check_arena(i, len.saturating_mul(MIN_ITEM_BYTES))?;
+                Ok(Some(Arr { nodes: self.nodes, i: i + 1, remaining: *len }))
+            }
             Some(Node::Static(StaticNode::Null)) => Ok(None),
             _ => Err(self.type_err(i, "an array", field)),
         }
@@ -763,7 +808,7 @@ mod tests {
         let mut tape = Tape::null();
         parse(&mut buf, len, &mut buffers, &mut tape).unwrap();
         let bump = Bump::new();
-        let cx = Cx::new(&tape, &buffers, &bump, Scratch::default());
+        let cx = Cx::new(&tape, &buffers, &bump, Scratch::default(), usize::MAX);
         f(&cx)
     }
 
