@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use arena_recordings::write::go_str as write_str;
+use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::{promptkit, Corpus, RecordingReference, RunOptions, Visit};
 
 use crate::progress::Progress;
@@ -46,41 +46,34 @@ pub fn run(corpus: &Corpus, opts: &RunOptions, output: Option<&Path>) -> Result<
 }
 
 /// The JSON line for one visited reference (ending in a newline).
-fn line(v: &Visit<'_, '_>) -> String {
+pub fn line(v: &Visit<'_, '_>) -> String {
     let r = v.entry.reference();
     let mut s = String::with_capacity(256 + v.entry.size() as usize);
-    head(&mut s, r);
+    let mut w = JsonWriter::compact(&mut s, Escape::Go);
+    w.obj();
+    head(&mut w, r);
     match &v.result {
         Ok(rec) => {
-            s.push_str(",\"messages\":");
-            promptkit::write_messages(&mut s, rec.messages);
-            s.push_str(",\"metadata\":");
-            promptkit::write_metadata(&mut s, &rec.metadata);
+            promptkit::write_messages(w.key("messages").raw(), rec.messages);
+            promptkit::write_metadata(w.key("metadata").raw(), &rec.metadata);
             if !rec.warnings.is_empty() {
-                s.push_str(",\"warnings\":[");
-                for (i, w) in rec.warnings.iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    write_str(&mut s, w);
+                w.key("warnings").arr();
+                for x in rec.warnings {
+                    w.str(x);
                 }
-                s.push(']');
+                w.end_arr();
             }
         }
         Err(e) => {
-            s.push_str(",\"error\":");
-            write_error_object(&mut s, e);
+            write_error_object(w.key("error"), e);
         }
     }
-    s.push_str("}\n");
+    w.end_obj();
+    s.push('\n');
     s
 }
 
-fn head(s: &mut String, r: &RecordingReference) {
-    s.push_str("{\"id\":");
-    write_str(s, &r.id);
-    s.push_str(",\"source\":");
-    write_str(s, &r.source);
-    s.push_str(",\"type_hint\":");
-    write_str(s, &r.type_hint);
+/// The `"id"`, `"source"` and `"type_hint"` members of a reference.
+pub fn head(w: &mut JsonWriter<'_>, r: &RecordingReference) {
+    w.kv("id", &r.id).kv("source", &r.source).kv("type_hint", &r.type_hint);
 }

@@ -11,7 +11,7 @@ mod scan;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use arena_recordings::write::go_str as write_str;
+use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::{Corpus, Error, Registry, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -275,13 +275,10 @@ fn ls(corpus: &Corpus, format: Format) -> Result<(), Exit> {
                 line.push_str(&r.type_hint);
             }
             Format::Json => {
-                line.push_str("{\"id\":");
-                write_str(&mut line, &r.id);
-                line.push_str(",\"source\":");
-                write_str(&mut line, &r.source);
-                line.push_str(",\"type_hint\":");
-                write_str(&mut line, &r.type_hint);
-                line.push('}');
+                let mut w = JsonWriter::compact(&mut line, Escape::Go);
+                w.obj();
+                export::head(&mut w, r);
+                w.end_obj();
             }
         }
         line.push('\n');
@@ -299,24 +296,18 @@ fn output_error(e: io::Error) -> Exit {
     Exit(EXIT_IO)
 }
 
-/// `"kind":..,"message":..,"line":..,"column":..,"offset":..` of an error, as a JSON object.
-fn write_error_object(out: &mut String, e: &Error) {
-    use std::fmt::Write as _;
-    out.push_str("{\"kind\":");
-    write_str(out, e.kind().as_str());
-    out.push_str(",\"message\":");
-    write_str(out, e.message());
+/// An error as the JSON object `export` writes:
+/// `{"kind","message","line","column","offset"}` (null where unknown).
+fn write_error_object(w: &mut JsonWriter<'_>, e: &Error) {
     let pos = e.position();
-    let num = |out: &mut String, key: &str, v: Option<usize>| {
-        let _ = match v {
-            Some(v) => write!(out, ",\"{key}\":{v}"),
-            None => write!(out, ",\"{key}\":null"),
-        };
-    };
-    num(out, "line", pos.map(|p| p.line));
-    num(out, "column", pos.map(|p| p.column));
-    num(out, "offset", e.offset());
-    out.push('}');
+    let num = |v: Option<usize>| v.map_or_else(|| "null".to_string(), |v| v.to_string());
+    w.obj()
+        .kv("kind", e.kind().as_str())
+        .kv("message", e.message())
+        .kl("line", num(pos.map(|p| p.line)))
+        .kl("column", num(pos.map(|p| p.column)))
+        .kl("offset", num(e.offset()))
+        .end_obj();
 }
 
 /// Whether stderr is a terminal (progress bars are drawn only then).

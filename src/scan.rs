@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Instant;
 
-use arena_recordings::write::go_str as write_str;
+use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::{Corpus, Error, RunOptions, Visit};
 
 use crate::progress::Progress;
@@ -216,68 +216,49 @@ fn text(corpus: &Corpus, s: &Stats, seconds: f64, threads: usize) -> String {
 fn json(corpus: &Corpus, s: &Stats, seconds: f64, threads: usize) -> String {
     let t = &s.total;
     let mut o = String::new();
-    let counts = |o: &mut String, c: &Counts| {
-        let _ = write!(
-            o,
-            "\"files\":{},\"loaded\":{},\"failed\":{},\"empty\":{},\"messages\":{},\"tool_calls\":{},\"bytes\":{}",
-            c.files, c.loaded, c.failed, c.empty, c.messages, c.tool_calls, c.bytes
-        );
-    };
-    o.push('{');
-    counts(&mut o, t);
-    let _ = write!(
-        o,
-        ",\"warnings\":{},\"files_with_warnings\":{},\"seconds\":{:.6},\"mb_per_s\":{:.3},\"files_per_s\":{:.1},\"threads\":{}",
-        s.warnings,
-        s.files_with_warnings,
-        seconds,
-        rate(t.bytes as f64 / 1e6, seconds),
-        rate(t.files as f64, seconds),
-        threads
-    );
-    o.push_str(",\"messages_by_role\":{");
-    for (i, (r, n)) in s.roles.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        write_str(&mut o, r);
-        let _ = write!(o, ":{n}");
+    let mut w = JsonWriter::compact(&mut o, Escape::Go);
+    fn counts(w: &mut JsonWriter<'_>, c: &Counts) {
+        w.kl("files", c.files)
+            .kl("loaded", c.loaded)
+            .kl("failed", c.failed)
+            .kl("empty", c.empty)
+            .kl("messages", c.messages)
+            .kl("tool_calls", c.tool_calls)
+            .kl("bytes", c.bytes);
     }
-    o.push_str("},\"formats\":{");
-    for (i, (name, c)) in s.formats.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        write_str(&mut o, name);
-        o.push_str(":{");
-        counts(&mut o, c);
-        o.push('}');
+    w.obj();
+    counts(&mut w, t);
+    w.kl("warnings", s.warnings)
+        .kl("files_with_warnings", s.files_with_warnings)
+        .kl("seconds", format_args!("{seconds:.6}"))
+        .kl("mb_per_s", format_args!("{:.3}", rate(t.bytes as f64 / 1e6, seconds)))
+        .kl("files_per_s", format_args!("{:.1}", rate(t.files as f64, seconds)))
+        .kl("threads", threads);
+    w.key("messages_by_role").obj();
+    for (r, n) in &s.roles {
+        w.kl(r, n);
     }
-    o.push_str("},\"errors\":[");
-    for (i, (index, e)) in s.errors.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        o.push_str("{\"id\":");
-        write_str(&mut o, &corpus.entries()[*index].reference().id);
-        o.push_str(",\"error\":");
-        write_error_object(&mut o, e);
-        o.push('}');
+    w.end_obj().key("formats").obj();
+    for (name, c) in &s.formats {
+        w.key(name).obj();
+        counts(&mut w, c);
+        w.end_obj();
     }
-    o.push_str("],\"warnings_first\":[");
-    for (i, (_, w)) in s.first_warnings.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        write_str(&mut o, w);
+    w.end_obj().key("errors").arr();
+    for (index, e) in &s.errors {
+        w.obj().kv("id", &corpus.entries()[*index].reference().id);
+        write_error_object(w.key("error"), e);
+        w.end_obj();
     }
-    o.push_str("],\"skipped\":[");
-    for (i, e) in corpus.walk_errors().iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        write_str(&mut o, &e.to_string());
+    w.end_arr().key("warnings_first").arr();
+    for (_, x) in &s.first_warnings {
+        w.str(x);
     }
-    o.push_str("]}\n");
+    w.end_arr().key("skipped").arr();
+    for e in corpus.walk_errors() {
+        w.str(&e.to_string());
+    }
+    w.end_arr().end_obj();
+    o.push('\n');
     o
 }

@@ -44,6 +44,7 @@ pub mod promptkit;
 mod registry;
 mod time;
 mod walk;
+pub mod write;
 
 pub use corpus::{Corpus, Entry, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
@@ -61,9 +62,3 @@ pub use registry::{
 pub use time::Timestamp;
 
 pub use input::read;
-
-/// JSON output: the one string escaper (plain and Go modes) and Go's float
-/// format, shared by the PromptKit writer, the generator and the CLI.
-pub mod write {
-    pub use crate::json::go::{write_f64 as go_f64, write_str as go_str};
-}

@@ -5,37 +5,29 @@
 //! summary and `media_summary` of messages with parts, and normalised tool
 //! arguments. A PromptKit tool reading this output decodes the same messages.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
-use crate::json::go::{write_any, write_compact_raw, write_f64, write_str};
 use crate::model::{Extra, Media, Message, Metadata, Part, RawJson, ToolResult};
 use crate::time::Timestamp;
+use crate::write::go::{write_any, write_compact_raw, write_f64, write_str};
+use crate::write::{Escape, JsonWriter};
 
-/// Small helper writing `{"k":v,...}` with commas in the right places.
-struct Obj<'o> {
-    out: &'o mut String,
-    first: bool,
-}
+/// One PromptKit object on the crate's JSON writer, with Go's string
+/// escaping and its omission helpers.
+struct Obj<'o>(JsonWriter<'o>);
 
 impl<'o> Obj<'o> {
     fn new(out: &'o mut String) -> Self {
-        out.push('{');
-        Obj { out, first: true }
+        let mut w = JsonWriter::compact(out, Escape::Go);
+        w.obj();
+        Obj(w)
     }
+    /// A member whose value the caller writes into the returned string.
     fn key(&mut self, k: &str) -> &mut String {
-        if !self.first {
-            self.out.push(',');
-        }
-        self.first = false;
-        write_str(self.out, k);
-        self.out.push(':');
-        self.out
+        self.0.key(k).raw()
     }
     fn str(&mut self, k: &str, v: &str) {
-        let out = self.key(k);
-        write_str(out, v);
+        self.0.kv(k, v);
     }
     fn str_nonempty(&mut self, k: &str, v: &str) {
         if !v.is_empty() {
@@ -48,8 +40,7 @@ impl<'o> Obj<'o> {
         }
     }
     fn int(&mut self, k: &str, v: i64) {
-        let out = self.key(k);
-        let _ = write!(out, "{v}");
+        self.0.kl(k, v);
     }
     fn opt_int(&mut self, k: &str, v: Option<i64>) {
         if let Some(v) = v {
@@ -62,8 +53,8 @@ impl<'o> Obj<'o> {
         t.write_rfc3339(out);
         out.push('"');
     }
-    fn end(self) {
-        self.out.push('}');
+    fn end(mut self) {
+        self.0.end_obj();
     }
 }
 

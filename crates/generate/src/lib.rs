@@ -20,6 +20,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::Timestamp;
 
 /// One of the file formats the generator writes.
@@ -462,186 +463,42 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 /// How JSON strings are escaped: by a plain encoder, by Go's (HTML-safe),
 /// or ASCII-only (every other character as `\uXXXX`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Esc {
-    Minimal,
-    Go,
-    Ascii,
-}
+type Esc = Escape;
 
-fn push_json_str(out: &mut String, s: &str, esc: Esc) {
-    out.push('"');
-    if esc == Esc::Ascii {
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || !c.is_ascii() => {
-                    let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        let _ = write!(out, "\\u{u:04x}");
-                    }
-                }
-                c => out.push(c),
-            }
-        }
+/// The core's JSON writer.
+type Json<'o> = JsonWriter<'o>;
+
+/// A writer, compact or indented like Go's `MarshalIndent(v, "", "  ")`.
+fn json_writer(out: &mut String, pretty: bool, esc: Esc) -> Json<'_> {
+    if pretty {
+        JsonWriter::indented(out, esc)
     } else {
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let esc_str: Option<&str> = match b {
-                b'"' => Some("\\\""),
-                b'\\' => Some("\\\\"),
-                b'\n' => Some("\\n"),
-                b'\r' => Some("\\r"),
-                b'\t' => Some("\\t"),
-                b'<' if esc == Esc::Go => Some("\\u003c"),
-                b'>' if esc == Esc::Go => Some("\\u003e"),
-                b'&' if esc == Esc::Go => Some("\\u0026"),
-                0xE2 if esc == Esc::Go
-                    && bytes.get(i + 1) == Some(&0x80)
-                    && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
-                {
-                    Some(if bytes[i + 2] == 0xA8 { "\\u2028" } else { "\\u2029" })
-                }
-                0..=0x1f => Some(""),
-                _ => None,
-            };
-            let Some(e) = esc_str else {
-                i += 1;
-                continue;
-            };
-            out.push_str(&s[start..i]);
-            if e.is_empty() {
-                let _ = write!(out, "\\u{b:04x}");
-            } else {
-                out.push_str(e);
-            }
-            i += if e.starts_with("\\u20") { 3 } else { 1 };
-            start = i;
-        }
-        out.push_str(&s[start..]);
+        JsonWriter::compact(out, esc)
     }
-    out.push('"');
 }
 
-/// A small streaming JSON writer: compact or indented with two spaces
-/// (Go's `MarshalIndent(v, "", "  ")`).
-struct Json<'o> {
-    out: &'o mut String,
-    pretty: bool,
-    esc: Esc,
-    stack: Vec<bool>,
-    after_key: bool,
+/// What the generator writes beyond the core writer's values.
+trait JsonExt {
+    /// A timestamp member, as Go writes `time.Time`.
+    fn ts(&mut self, k: &str, t: Timestamp) -> &mut Self;
+    /// A member whose string needs no escaping.
+    fn plain_kv(&mut self, k: &str, v: &str) -> &mut Self;
+    /// Pre-serialised JSON text (compact), inserted as a value.
+    fn raw_text(&mut self, text: &str) -> &mut Self;
 }
 
-impl<'o> Json<'o> {
-    fn new(out: &'o mut String, pretty: bool, esc: Esc) -> Self {
-        Json { out, pretty, esc, stack: Vec::new(), after_key: false }
-    }
-
-    fn newline(&mut self) {
-        if self.pretty {
-            self.out.push('\n');
-            for _ in 0..self.stack.len() {
-                self.out.push_str("  ");
-            }
-        }
-    }
-
-    fn pre(&mut self) {
-        if self.after_key {
-            self.after_key = false;
-            return;
-        }
-        if let Some(has) = self.stack.last_mut() {
-            let had = *has;
-            *has = true;
-            if had {
-                self.out.push(',');
-            }
-            self.newline();
-        }
-    }
-
-    fn obj(&mut self) -> &mut Self {
-        self.pre();
-        self.out.push('{');
-        self.stack.push(false);
-        self
-    }
-
-    fn arr(&mut self) -> &mut Self {
-        self.pre();
-        self.out.push('[');
-        self.stack.push(false);
-        self
-    }
-
-    fn end(&mut self, close: char) -> &mut Self {
-        if self.stack.pop() == Some(true) {
-            self.newline();
-        }
-        self.out.push(close);
-        self
-    }
-
-    fn end_obj(&mut self) -> &mut Self {
-        self.end('}')
-    }
-
-    fn end_arr(&mut self) -> &mut Self {
-        self.end(']')
-    }
-
-    fn key(&mut self, k: &str) -> &mut Self {
-        self.pre();
-        push_json_str(self.out, k, self.esc);
-        self.out.push(':');
-        if self.pretty {
-            self.out.push(' ');
-        }
-        self.after_key = true;
-        self
-    }
-
-    fn str(&mut self, s: &str) -> &mut Self {
-        self.pre();
-        push_json_str(self.out, s, self.esc);
-        self
-    }
-
-    /// A string known to need no escaping (ids, base64), copied as is.
-    fn plain(&mut self, s: &str) -> &mut Self {
-        self.pre();
-        self.out.push('"');
-        self.out.push_str(s);
-        self.out.push('"');
-        self
-    }
-
-    /// A number, boolean or null, as text.
-    fn lit(&mut self, v: impl std::fmt::Display) -> &mut Self {
-        self.pre();
-        let _ = write!(self.out, "{v}");
-        self
-    }
-
-    fn kv(&mut self, k: &str, v: &str) -> &mut Self {
-        self.key(k).str(v)
-    }
-
-    fn kl(&mut self, k: &str, v: impl std::fmt::Display) -> &mut Self {
-        self.key(k).lit(v)
-    }
-
+impl JsonExt for JsonWriter<'_> {
     fn ts(&mut self, k: &str, t: Timestamp) -> &mut Self {
         self.key(k).lit(format_args!("\"{t}\""))
+    }
+
+    fn plain_kv(&mut self, k: &str, v: &str) -> &mut Self {
+        self.key(k).plain(v)
+    }
+
+    fn raw_text(&mut self, text: &str) -> &mut Self {
+        self.raw().push_str(text);
+        self
     }
 }
 
@@ -742,7 +599,7 @@ impl Gen {
         if self.shape == Shape::EscapeHeavy {
             Esc::Ascii
         } else {
-            Esc::Minimal
+            Esc::Plain
         }
     }
 
@@ -893,7 +750,7 @@ impl Gen {
         let mut args = String::new();
         let query = self.short_text();
         let esc = self.go_escapes();
-        let mut j = Json::new(&mut args, false, esc);
+        let mut j = json_writer(&mut args, false, esc);
         j.obj().kv("query", &query).key("filters").obj();
         j.key("date_range").obj().kv("from", "2026-01-01").kv("to", "2026-03-31").end_obj();
         j.key("tags").arr().str("support").str("billing").str("über-priority").end_arr();
@@ -907,7 +764,7 @@ impl Gen {
     fn tool_output(&mut self) -> String {
         let mut out = String::new();
         let summary = self.short_text();
-        let mut j = Json::new(&mut out, false, Esc::Go);
+        let mut j = json_writer(&mut out, false, Esc::Go);
         j.obj().kv("status", "ok").kv("summary", &summary).key("items").arr();
         for i in 0..self.rng.range(1, 4) {
             j.obj()
@@ -954,7 +811,7 @@ impl Gen {
         let esc = self.escapes();
         let session_id = format!("sess-{:016x}", self.rng.next());
         let provider = pick(&mut self.rng, PROVIDERS);
-        let mut j = Json::new(&mut out, true, esc);
+        let mut j = json_writer(&mut out, true, esc);
         j.obj().key("metadata").obj();
         j.kv("session_id", &session_id).kv("provider_id", provider).kv("model", "gpt-4o");
         j.key("tags").arr().str("benchmark").str(self.shape.as_str()).end_arr().end_obj();
@@ -1020,7 +877,7 @@ impl Gen {
             });
             count += 1;
         }
-        let mut j = Json { out: &mut out, pretty: true, esc, stack: vec![true, true], after_key: false };
+        let mut j = JsonWriter::resume(&mut out, true, esc, &[true, true]);
         j.end_arr().end_obj();
         out.push('\n');
         (out, count)
@@ -1032,7 +889,7 @@ impl Gen {
         let esc = self.escapes();
         // The events array always has an element before this one (the system message) except the first.
         let has = out.ends_with('}');
-        let mut j = Json { out, pretty: true, esc, stack: vec![true, has], after_key: false };
+        let mut j = JsonWriter::resume(out, true, esc, &[true, has]);
         j.obj().kv("type", kind).ts("timestamp", ts);
         body(self, &mut j);
         j.end_obj();
@@ -1049,7 +906,7 @@ impl Gen {
         let start = self.tick();
         let run_id = format!("{start}_{provider}_default_{scenario}_{:08x}", self.rng.next() as u32);
         let system = self.text(400);
-        let mut j = Json::new(&mut out, true, esc);
+        let mut j = json_writer(&mut out, true, esc);
         j.obj().kv("RunID", &run_id).kv("PromptPack", "").kv("Region", "default");
         j.kv("ScenarioID", scenario).kv("ProviderID", provider);
         j.key("Params")
@@ -1091,7 +948,7 @@ impl Gen {
             count += 1;
         }
         let end = self.tick();
-        let mut j = Json { out: &mut out, pretty: true, esc, stack: vec![true, true], after_key: false };
+        let mut j = JsonWriter::resume(&mut out, true, esc, &[true, true]);
         j.end_arr();
         j.key("Commit").lit("null");
         j.key("Cost").obj().kl("input_tokens", input_tokens).kl("output_tokens", output_tokens);
@@ -1138,7 +995,7 @@ impl Gen {
         let latency = self.rng.range(80, 4000);
         let tokens = (self.rng.range(10, 900), self.rng.range(5, 400));
         let tiny = self.shape == Shape::TinyEvents;
-        let mut j = Json { out, pretty: true, esc, stack: vec![true, has], after_key: false };
+        let mut j = JsonWriter::resume(out, true, esc, &[true, has]);
         j.obj().kv("role", role);
         if let Some(m) = media {
             j.key("parts").arr();
@@ -1151,7 +1008,7 @@ impl Gen {
         if !calls.is_empty() {
             j.key("tool_calls").arr();
             for c in calls {
-                j.obj().plain_kv("id", &c.id).kv("name", c.name).key("args").raw(&c.args).end_obj();
+                j.obj().plain_kv("id", &c.id).kv("name", c.name).key("args").raw_text(&c.args).end_obj();
             }
             j.end_arr();
         }
@@ -1344,7 +1201,11 @@ impl Gen {
                         "tool.call.started",
                         "*events.ToolCallEventData",
                         |_, j| {
-                            j.obj().kv("ToolName", c.name).plain_kv("CallID", &c.id).key("Args").raw(&c.args);
+                            j.obj()
+                                .kv("ToolName", c.name)
+                                .plain_kv("CallID", &c.id)
+                                .key("Args")
+                                .raw_text(&c.args);
                             j.kl("Duration", 0)
                                 .kv("Status", "")
                                 .key("Parts")
@@ -1471,7 +1332,7 @@ impl Gen {
         *seq += 1;
         let ts = self.tick();
         let esc = self.go_escapes();
-        let mut j = Json::new(out, false, esc);
+        let mut j = json_writer(out, false, esc);
         j.obj().kl("seq", *seq).key("event").obj().kv("type", kind).ts("timestamp", ts);
         j.plain_kv("session_id", session_id).kv("data_type", data_type).key("data");
         data(self, &mut j);
@@ -1480,35 +1341,9 @@ impl Gen {
     }
 }
 
-impl Json<'_> {
-    fn plain_kv(&mut self, k: &str, v: &str) -> &mut Self {
-        self.key(k).plain(v)
-    }
-
-    /// Pre-serialised JSON text (compact), inserted as a value.
-    fn raw(&mut self, text: &str) -> &mut Self {
-        self.pre();
-        self.out.push_str(text);
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_match_each_encoder() {
-        let mut s = String::new();
-        push_json_str(&mut s, "a\"b\\c\nd<e>&f\u{2028}é😀\u{1}", Esc::Go);
-        assert_eq!(s, r#""a\"b\\c\nd\u003ce\u003e\u0026f\u2028é😀\u0001""#);
-        s.clear();
-        push_json_str(&mut s, "é😀<", Esc::Ascii);
-        assert_eq!(s, r#""\u00e9\ud83d\ude00<""#);
-        s.clear();
-        push_json_str(&mut s, "<é>\t", Esc::Minimal);
-        assert_eq!(s, "\"<é>\\t\"");
-    }
 
     #[test]
     fn rng_is_stable() {

@@ -57,7 +57,7 @@ use arena_recordings::owned::{
     ContentPart, MediaContent, Message, MessageToolCall, MessageToolResult, RecordingMetadata,
     WorkflowTransition,
 };
-use arena_recordings::{write::go_f64, MAX_JSON_DEPTH as MAX_DEPTH};
+use arena_recordings::{write::go::write_f64 as go_f64, MAX_JSON_DEPTH as MAX_DEPTH};
 use arena_recordings::{ErrorKind, Format, Loader, Parser, Timestamp};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;

@@ -73,10 +73,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedPart};
 use crate::formats::{provider_pair, warn_no_keys};
 use crate::input::Input;
-use crate::json::write_json_str;
 use crate::limits::Limits;
 use crate::model::{Format, Message, Metadata, Part, ProviderSpecRef, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
+use crate::write::write_str_plain as write_json_str;
 
 /// Deepest chain of merge keys (`<<`) followed inside one mapping.
 const MAX_MERGE_DEPTH: usize = 64;

@@ -12,10 +12,7 @@
 //! `Cx::offset_of` maps it to a byte offset through simd-json's structural
 //! indexes. That walk only happens when an error is built.
 
-pub mod go;
-
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use bumpalo::Bump;
 use simd_json::{Buffers, Node, StaticNode, Tape};
@@ -680,7 +677,7 @@ fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec
             top.pos += 1;
         }
         match node {
-            Node::String(s) => write_json_str(out, s),
+            Node::String(s) => crate::write::write_str_plain(out, s),
             Node::Static(StaticNode::Null) => out.push_str("null"),
             Node::Static(StaticNode::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
             Node::Static(StaticNode::I64(v)) => {
@@ -690,7 +687,7 @@ fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec
                 push_u64(out, v.unsigned_abs());
             }
             Node::Static(StaticNode::U64(v)) => push_u64(out, *v),
-            Node::Static(StaticNode::F64(v)) => go::write_f64(out, *v),
+            Node::Static(StaticNode::F64(v)) => crate::write::go::write_f64(out, *v),
             #[allow(unreachable_patterns)]
             Node::Static(_) => out.push_str("null"),
             Node::Object { len, .. } => {
@@ -718,66 +715,6 @@ fn write_compact(nodes: &[Node<'_>], i: usize, out: &mut String, stack: &mut Vec
             stack.pop();
         }
     }
-}
-
-/// Writes `s` as a JSON string with the minimal standard escaping.
-pub(crate) fn write_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Skip eight bytes at a time while none of them needs escaping.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !needs_escape(u64::from_le_bytes(word)) {
-                i += 8;
-                continue;
-            }
-        }
-        let end = (i + 8).min(bytes.len());
-        while i < end {
-            let b = bytes[i];
-            let esc = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..=0x1f => "",
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            out.push_str(&s[start..i]);
-            if esc.is_empty() {
-                let _ = write!(out, "\\u{b:04x}");
-            } else {
-                out.push_str(esc);
-            }
-            i += 1;
-            start = i;
-        }
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// Whether any of the eight bytes in `x` is a quote, a backslash or a
-/// control character (the classic "has zero byte" / "has less than" tests,
-/// exact as booleans).
-#[inline(always)]
-fn needs_escape(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    let q = x ^ (ONES * u64::from(b'"'));
-    let quote = q.wrapping_sub(ONES) & !q & HIGH;
-    let bs = x ^ (ONES * u64::from(b'\\'));
-    let backslash = bs.wrapping_sub(ONES) & !bs & HIGH;
-    (control | quote | backslash) != 0
 }
 
 /// Appends the decimal digits of `v` (the common integer case of
@@ -868,7 +805,7 @@ mod tests {
                 })
                 .collect();
             let mut out = String::new();
-            write_json_str(&mut out, &s);
+            crate::write::write_str_plain(&mut out, &s);
             assert_eq!(out, escape_reference(&s), "{s:?}");
         }
         let mut out = String::new();

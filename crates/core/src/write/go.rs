@@ -8,37 +8,10 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-/// Writes `s` as a Go-encoded JSON string.
+/// Writes `s` as a Go-encoded JSON string ([`Escape::Go`](super::Escape::Go)).
+#[inline]
 pub fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let esc: &str = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            c if (c as u32) < 0x20 => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push_str(esc);
-        }
-        start = i + c.len_utf8();
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
+    super::escape::write_str_go(out, s);
 }
 
 /// Writes a float64 as Go does (`strconv.AppendFloat(f, 'f' or 'e', -1, 64)`
