@@ -310,7 +310,7 @@ pub fn route_checked(data: &[u8]) {
 // ---------------------------------------------------------------------------
 // Structured JSON for the differential target
 
-/// An object shape of the formats (FORMATS.md A1, A2 and the output schema).
+/// An object shape of the formats (docs/formats.md: session recordings, Arena output and the output schema).
 #[derive(Clone, Copy, Debug)]
 enum Node {
     SessionRoot,

@@ -1,4 +1,4 @@
-//! The core issue's behaviour: FORMATS.md section e (the reference's own
+//! The core issue's behaviour: docs/formats.md#the-references-test-checklist (the reference's own
 //! test checklist), the real corpus files, bad input, PromptKit JSON output
 //! and the registry API.
 
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arena_recordings::model::Extra;
-use arena_recordings::owned::{Message, RecordingMetadata};
+use arena_recordings::owned::{Message, Metadata};
 use arena_recordings::{
     enumerate_files, is_glob_pattern, promptkit, ErrorKind, Loader, Parser, RecordingAdapter,
     RecordingReference, Registry, Timestamp,
@@ -23,13 +23,13 @@ fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
     p
 }
 
-fn load_str(parser: Parser, body: &str) -> arena_recordings::Result<(Vec<Message>, RecordingMetadata)> {
+fn load_str(parser: Parser, body: &str) -> arena_recordings::Result<(Vec<Message>, Metadata)> {
     let mut loader = Loader::new();
     let rec = loader.load_bytes(body.as_bytes(), parser)?;
     Ok(arena_recordings::to_owned(&rec))
 }
 
-fn load_ok(parser: Parser, body: &str) -> (Vec<Message>, RecordingMetadata) {
+fn load_ok(parser: Parser, body: &str) -> (Vec<Message>, Metadata) {
     load_str(parser, body).unwrap_or_else(|e| panic!("load failed: {e}"))
 }
 
@@ -38,7 +38,7 @@ fn ts(s: &str) -> Timestamp {
 }
 
 mod checklist {
-    //! FORMATS.md section (e), item by item.
+    //! docs/formats.md#the-references-test-checklist, items by item.
     use super::*;
 
     #[test]
@@ -119,13 +119,10 @@ mod checklist {
                 RecordingReference::file(format!("{source}#2"), "mock"),
             ])
         }
-        fn load(
-            &self,
-            r: &RecordingReference,
-        ) -> arena_recordings::Result<(Vec<Message>, RecordingMetadata)> {
+        fn load(&self, r: &RecordingReference) -> arena_recordings::Result<(Vec<Message>, Metadata)> {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let m = Message { role: "user".into(), content: format!("from {}", r.id), ..Message::default() };
-            let md = RecordingMetadata { session_id: "db-42".into(), ..RecordingMetadata::default() };
+            let md = Metadata { session_id: "db-42".into(), ..Metadata::default() };
             Ok((vec![m], md))
         }
     }
@@ -186,14 +183,13 @@ mod checklist {
 
     #[test]
     fn metadata_types_hold_values_41() {
-        let md = RecordingMetadata {
-            session_id: "s".into(),
-            tags: vec!["a".into()],
-            ..RecordingMetadata::default()
-        };
+        let md = Metadata { session_id: "s".into(), tags: vec!["a".into()], ..Metadata::default() };
         assert_eq!((md.session_id.as_str(), md.tags.len()), ("s", 1));
-        let p =
-            arena_recordings::ProviderSpec { kind: "openai".into(), model: "gpt-4o".into(), id: "j".into() };
+        let p = arena_recordings::owned::ProviderSpec {
+            kind: "openai".into(),
+            model: "gpt-4o".into(),
+            id: "j".into(),
+        };
         assert_eq!(p.model, "gpt-4o");
     }
 
@@ -375,7 +371,7 @@ mod corpus {
     //! The real files (public data) with their expected results.
     use super::*;
 
-    fn load(path: &str) -> (Vec<Message>, RecordingMetadata) {
+    fn load(path: &str) -> (Vec<Message>, Metadata) {
         Registry::new().load(&RecordingReference::file(path, "")).unwrap_or_else(|e| panic!("{e}"))
     }
 

@@ -33,7 +33,7 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
 struct Loaded {
     format: Format,
     messages: Vec<owned::Message>,
-    md: owned::RecordingMetadata,
+    md: owned::Metadata,
     warnings: Vec<String>,
     skipped: Vec<(String, u32)>,
     transitions: Vec<(String, String, String, String, i64)>,
@@ -44,7 +44,7 @@ impl Loaded {
         Loaded {
             format: rec.format,
             messages: rec.messages.iter().map(owned::Message::from_borrowed).collect(),
-            md: owned::RecordingMetadata::from_borrowed(&rec.metadata),
+            md: owned::Metadata::from_borrowed(&rec.metadata),
             warnings: rec.warnings.iter().map(|w| w.to_string()).collect(),
             skipped: rec.skipped_events.iter().map(|&(k, n)| (k.to_string(), n)).collect(),
             transitions: rec

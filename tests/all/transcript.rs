@@ -1,4 +1,4 @@
-//! Transcript YAML adapter: the reference's checklist (FORMATS.md e, items
+//! Transcript YAML adapter: the reference's checklist (docs/formats.md#the-references-test-checklist, items
 //! 73-84), the corpus fixtures, scalar semantics, and hostile input.
 
 use std::path::PathBuf;
@@ -73,7 +73,7 @@ fn roles<'a>(msgs: &[Message<'a>]) -> Vec<&'a str> {
 }
 
 // ---------------------------------------------------------------------------
-// FORMATS.md section e, transcript_test.go (items 73-84).
+// docs/formats.md#the-references-test-checklist, transcript_test.go (items 73-84).
 
 #[test]
 fn item_73_to_78_can_handle() {

@@ -33,7 +33,7 @@ macro_rules! baseline_types {
 
         use serde::Deserialize;
 
-        // Session recording (FORMATS.md A1).
+        // Session recording (docs/formats.md#session-recordings).
         #[derive(Deserialize)]
         pub struct Session<'a> {
             #[serde(borrow)]

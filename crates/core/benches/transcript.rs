@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// The transcript schema as typed structs (FORMATS.md A3).
+/// The transcript schema as typed structs (docs/formats.md#transcripts).
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct TranscriptFile {

@@ -856,7 +856,7 @@ mod tests {
             fn load(
                 &self,
                 r: &RecordingReference,
-            ) -> Result<(Vec<crate::owned::Message>, crate::owned::RecordingMetadata)> {
+            ) -> Result<(Vec<crate::owned::Message>, crate::owned::Metadata)> {
                 if r.id.contains("bad") {
                     panic!("kaboom");
                 }

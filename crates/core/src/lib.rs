@@ -8,7 +8,7 @@
 //!
 //! * [`Registry`], [`RecordingAdapter`], [`RecordingReference`] and
 //!   [`enumerate_files`] mirror the Go `adapters` package; [`Registry::load`]
-//!   returns owned [`owned::Message`]s and [`owned::RecordingMetadata`] like Go.
+//!   returns owned [`owned::Message`]s and [`owned::Metadata`] like Go.
 //! * [`Registry::load_into`] and [`Loader`] are the zero-copy path.
 //! * [`Corpus`] expands files, directories and `**` globs and loads them in
 //!   parallel, streaming each [`Recording`] to a closure (the `arena-recordings`
@@ -53,11 +53,11 @@ pub use formats::Parser;
 pub use json::MAX_DEPTH as MAX_JSON_DEPTH;
 pub use limits::Limits;
 pub use loader::Loader;
-pub use model::{Format, Message, Metadata, Part, RawJson, Recording};
-pub use owned::{ProviderSpec, RecordingMetadata};
+pub use model::{Format, Message, Metadata, Part, ProviderSpec, RawJson, Recording};
+pub use owned::to_owned;
 pub use registry::{
-    enumerate_files, has_extension, is_glob_pattern, matches_type_hint, to_owned, FileAdapter,
-    RecordingAdapter, RecordingReference, Registry, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT,
+    enumerate_files, has_extension, is_glob_pattern, matches_type_hint, FileAdapter, RecordingAdapter,
+    RecordingReference, Registry, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT,
 };
 pub use time::Timestamp;
 

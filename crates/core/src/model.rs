@@ -206,7 +206,7 @@ impl<'a> ToolResult<'a> {
 
 /// A judge target (PromptKit `adapters.ProviderSpec`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ProviderSpecRef<'a> {
+pub struct ProviderSpec<'a> {
     /// Provider type.
     pub kind: &'a str,
     /// Model name.
@@ -245,7 +245,7 @@ pub struct WorkflowTransition<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Metadata<'a> {
     /// Judge name to provider, sorted by name.
-    pub judge_targets: &'a [(&'a str, ProviderSpecRef<'a>)],
+    pub judge_targets: &'a [(&'a str, ProviderSpec<'a>)],
     /// Original provider info (`provider_id`, `model`, ...), sorted by key.
     pub provider_info: &'a [(&'a str, &'a str)],
     /// Tags.

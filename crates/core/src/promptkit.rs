@@ -1,6 +1,6 @@
 //! PromptKit JSON output: [`Message`] and [`Metadata`] written exactly as
 //! PromptKit's Go encoder writes `types.Message` and `RecordingMetadata`
-//! (FORMATS.md section b): key order, omission rules, HTML escaping, Go
+//! (docs/formats.md#output): key order, omission rules, HTML escaping, Go
 //! float formatting, RFC 3339 times with the original offset, the content
 //! summary and `media_summary` of messages with parts, and normalised tool
 //! arguments. A PromptKit tool reading this output decodes the same messages.

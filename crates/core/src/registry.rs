@@ -15,8 +15,8 @@ use std::sync::RwLock;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::loader::{Loader, Parser};
-use crate::model::{self, Extra, Format, RawJson, Recording};
-use crate::owned::{Message, RecordingMetadata};
+use crate::model::Recording;
+use crate::owned::{Message, Metadata};
 use crate::walk;
 pub use crate::walk::is_glob_pattern;
 
@@ -55,7 +55,7 @@ pub trait RecordingAdapter: Send + Sync {
     fn enumerate(&self, source: &str) -> Result<Vec<RecordingReference>>;
 
     /// Loads a recording as owned data.
-    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)>;
+    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, Metadata)>;
 
     /// Loads a recording into `loader`'s buffers, borrowing from them.
     ///
@@ -63,125 +63,8 @@ pub trait RecordingAdapter: Send + Sync {
     /// loader's arena; the built-in adapters parse straight into it.
     fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
         let (messages, metadata) = self.load(reference)?;
-        Ok(copy_into_arena(loader.reset_arena(), &messages, &metadata))
+        Ok(crate::owned::copy_into_arena(loader.reset_arena(), &messages, &metadata))
     }
-}
-
-/// Copies owned data into an arena as a borrowed recording.
-fn copy_into_arena<'l>(
-    bump: &'l bumpalo::Bump,
-    messages: &[Message],
-    md: &RecordingMetadata,
-) -> Recording<'l> {
-    let s = |x: &str| &*bump.alloc_str(x);
-    // Lend each owned message, then re-home every string in the arena.
-    let msgs =
-        bump.alloc_slice_fill_iter(messages.iter().map(|m| deep_copy_message(&m.as_borrowed(bump), bump)));
-    let metadata = model::Metadata {
-        judge_targets: bump.alloc_slice_fill_iter(md.judge_targets.iter().map(|(k, p)| {
-            (s(k), model::ProviderSpecRef { kind: s(&p.kind), model: s(&p.model), id: s(&p.id) })
-        })),
-        provider_info: bump.alloc_slice_fill_iter(md.provider_info.iter().map(|(k, v)| {
-            (
-                s(k),
-                match v {
-                    serde_json::Value::String(x) => s(x),
-                    other => s(&other.to_string()),
-                },
-            )
-        })),
-        tags: bump.alloc_slice_fill_iter(md.tags.iter().map(|t| s(t))),
-        timestamps: bump.alloc_slice_copy(&md.timestamps),
-        session_id: s(&md.session_id),
-        duration_ns: i64::try_from(md.duration.as_nanos()).unwrap_or(i64::MAX),
-        extras: bump.alloc_slice_fill_iter(md.extras.iter().map(|(k, v)| {
-            (
-                s(k),
-                match v {
-                    serde_json::Value::String(x) => Extra::Str(s(x)),
-                    other => Extra::Json(RawJson(s(&other.to_string()))),
-                },
-            )
-        })),
-        workflow_transitions: bump.alloc_slice_fill_iter(md.workflow_transitions.iter().map(|w| {
-            model::WorkflowTransition {
-                from: s(&w.from),
-                to: s(&w.to),
-                event: s(&w.event),
-                prompt_task: s(&w.prompt_task),
-                message_index: w.message_index,
-            }
-        })),
-    };
-    Recording { format: Format::Custom, messages: msgs, metadata, warnings: &[], skipped_events: &[] }
-}
-
-fn deep_copy_message<'l>(m: &model::Message<'_>, bump: &'l bumpalo::Bump) -> model::Message<'l> {
-    let s = |x: &str| &*bump.alloc_str(x);
-    let os = |x: Option<&str>| x.map(|v| &*bump.alloc_str(v));
-    let raw = |x: Option<RawJson<'_>>| x.map(|r| RawJson(bump.alloc_str(r.0)));
-    let parts = |ps: &[model::Part<'_>]| -> &'l [model::Part<'l>] {
-        bump.alloc_slice_fill_iter(ps.iter().map(|p| model::Part {
-            kind: s(p.kind),
-            text: os(p.text),
-            media: p.media.map(|m| {
-                &*bump.alloc(model::Media {
-                    data: os(m.data),
-                    file_path: os(m.file_path),
-                    url: os(m.url),
-                    storage_reference: os(m.storage_reference),
-                    mime_type: s(m.mime_type),
-                    format: os(m.format),
-                    detail: os(m.detail),
-                    caption: os(m.caption),
-                    policy_name: os(m.policy_name),
-                    size_kb: m.size_kb,
-                    duration: m.duration,
-                    bit_rate: m.bit_rate,
-                    channels: m.channels,
-                    width: m.width,
-                    height: m.height,
-                    fps: m.fps,
-                })
-            }),
-        }))
-    };
-    model::Message {
-        role: s(m.role),
-        content: s(m.content),
-        parts: parts(m.parts),
-        tool_calls: bump.alloc_slice_fill_iter(m.tool_calls.iter().map(|c| model::ToolCall {
-            id: s(c.id),
-            name: s(c.name),
-            args: RawJson(s(c.args.0)),
-            provider_metadata: raw(c.provider_metadata),
-        })),
-        tool_result: m.tool_result.map(|r| {
-            &*bump.alloc(model::ToolResult {
-                id: s(r.id),
-                name: s(r.name),
-                parts: parts(r.parts),
-                error: s(r.error),
-                error_type: s(r.error_type),
-                latency_ms: r.latency_ms,
-            })
-        }),
-        timestamp: m.timestamp,
-        latency_ms: m.latency_ms,
-        cost_info: raw(m.cost_info),
-        finish_reason: s(m.finish_reason),
-        meta: raw(m.meta),
-        reasoning: raw(m.reasoning),
-        validations: raw(m.validations),
-    }
-}
-
-/// Converts a borrowed recording into the owned Go-shaped result.
-pub fn to_owned(rec: &Recording<'_>) -> (Vec<Message>, RecordingMetadata) {
-    (
-        rec.messages.iter().map(Message::from_borrowed).collect(),
-        RecordingMetadata::from_borrowed(&rec.metadata),
-    )
 }
 
 /// Whether `hint` (trimmed, case-insensitive) is one of `hints`. An empty hint never matches.
@@ -306,10 +189,10 @@ impl RecordingAdapter for FileAdapter {
         enumerate_files(source, self.name)
     }
 
-    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)> {
+    fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, Metadata)> {
         let mut loader = Loader::new();
         let rec = self.load_into(reference, &mut loader)?;
-        Ok(to_owned(&rec))
+        Ok(crate::owned::to_owned(&rec))
     }
 
     fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
@@ -438,7 +321,7 @@ impl Registry {
     }
 
     /// Loads a reference as owned data (the Go signature).
-    pub fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, RecordingMetadata)> {
+    pub fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, Metadata)> {
         self.route(&reference.id, &reference.type_hint, "ref")?.load(reference)
     }
 

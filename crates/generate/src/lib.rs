@@ -2,7 +2,7 @@
 //! load tests.
 //!
 //! [`generate`] writes a corpus of every format the crate reads into nested
-//! folders: session recordings (`*.recording.json`, FORMATS.md A1), Arena
+//! folders: session recordings (`*.recording.json`, docs/formats.md#session-recordings), Arena
 //! run output (`*.arena.json`, the `RunResult` shape with Go keys),
 //! transcripts (`*.transcript.yaml`, A3) and the recorder's event-store
 //! JSONL (`*.jsonl`, section 7 shape 1). [`document`] builds one file in
@@ -1123,7 +1123,7 @@ impl Gen {
     }
 
     // -----------------------------------------------------------------------
-    // Event-store JSONL (FORMATS.md section 7, shape 1).
+    // Event-store JSONL (docs/formats.md#promptkit-recorder-output, event-store JSONL).
 
     fn event_store(&mut self) -> (String, usize) {
         let mut out = String::with_capacity(self.target + 4096);

@@ -1,11 +1,11 @@
-//! An independent, straightforward reading of session recordings (FORMATS.md
-//! A1/C1) and Arena output (A2/C2), for differential testing of the
+//! An independent, straightforward reading of session recordings and Arena
+//! output (docs/formats.md), for differential testing of the
 //! zero-copy path.
 //!
 //! Nothing here shares code with the crate's decoders: the bytes are parsed
 //! by serde_json into a plain tree that keeps every object entry in document
 //! order (duplicates included), and the tree is walked into the owned model
-//! ([`arena_recordings::owned::Message`], [`RecordingMetadata`]) following the specification
+//! ([`arena_recordings::owned::Message`], [`Metadata`]) following the specification
 //! and the crate's documented deviations from Go. Only three leaf helpers
 //! are borrowed from the crate: [`Timestamp::parse_rfc3339`] (tested on its
 //! own), Go's float formatting ([`go_f64`]) and the owned model types.
@@ -53,10 +53,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use arena_recordings::owned::{
-    ContentPart, MediaContent, Message, MessageToolCall, MessageToolResult, RecordingMetadata,
-    WorkflowTransition,
-};
+use arena_recordings::owned::{Media, Message, Metadata, Part, ToolCall, ToolResult, WorkflowTransition};
 use arena_recordings::{write::go::write_f64 as go_f64, MAX_JSON_DEPTH as MAX_DEPTH};
 use arena_recordings::{ErrorKind, Format, Loader, Parser, Timestamp};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -236,7 +233,7 @@ pub struct Outcome {
     /// The messages.
     pub messages: Vec<Message>,
     /// The metadata.
-    pub metadata: RecordingMetadata,
+    pub metadata: Metadata,
     /// Whether any warning is expected (no recognised keys, skipped events,
     /// no messages in a recorder file, ignored JSON Lines records).
     pub warned: bool,
@@ -244,7 +241,7 @@ pub struct Outcome {
 
 impl Outcome {
     fn empty(format: Format) -> Outcome {
-        Outcome { format, messages: Vec::new(), metadata: RecordingMetadata::default(), warned: false }
+        Outcome { format, messages: Vec::new(), metadata: Metadata::default(), warned: false }
     }
 }
 
@@ -534,15 +531,15 @@ fn span(times: &[Timestamp]) -> Duration {
     }
 }
 
-fn text_part(text: &str) -> ContentPart {
-    ContentPart { kind: "text".into(), text: Some(text.into()), media: None }
+fn text_part(text: &str) -> Part {
+    Part { kind: "text".into(), text: Some(text.into()), media: None }
 }
 
-fn text_tool_result(id: &str, text: &str) -> MessageToolResult {
-    MessageToolResult { id: id.into(), parts: vec![text_part(text)], ..MessageToolResult::default() }
+fn text_tool_result(id: &str, text: &str) -> ToolResult {
+    ToolResult { id: id.into(), parts: vec![text_part(text)], ..ToolResult::default() }
 }
 
-fn concat_text(parts: &[ContentPart]) -> String {
+fn concat_text(parts: &[Part]) -> String {
     parts.iter().filter(|p| p.kind == "text").filter_map(|p| p.text.as_deref()).collect()
 }
 
@@ -643,18 +640,18 @@ fn native_session(entries: &[(String, J)]) -> R<Outcome> {
         provider_info.insert("provider_id".to_owned(), Value::String(provider_id));
         provider_info.insert("model".to_owned(), Value::String(model));
     }
-    let metadata = RecordingMetadata {
+    let metadata = Metadata {
         provider_info,
         tags,
         duration: span(&timestamps),
         timestamps,
         session_id,
-        ..RecordingMetadata::default()
+        ..Metadata::default()
     };
     Ok(Outcome { format: Format::Session, messages, metadata, warned: !recognised || skipped > 0 })
 }
 
-/// PromptKit's recorder output (FORMATS.md sections 7 and 8; COMPATIBILITY.md
+/// PromptKit's recorder output (docs/formats.md#promptkit-recorder-output; COMPATIBILITY.md
 /// "PromptKit recorder output"): event-store JSONL, the JSON export and the
 /// JSONL export, walked from the tree like everything else here.
 mod recorder {
@@ -961,8 +958,7 @@ mod recorder {
 
         fn finish(self, export: bool, ignored: usize) -> Outcome {
             let timestamps: Vec<Timestamp> = self.messages.iter().map(|m| m.timestamp).collect();
-            let mut metadata =
-                RecordingMetadata { workflow_transitions: self.transitions, ..Default::default() };
+            let mut metadata = Metadata { workflow_transitions: self.transitions, ..Default::default() };
             let conversation_id;
             if export {
                 let m = self.meta.unwrap_or_default();
@@ -1002,7 +998,7 @@ mod recorder {
                 _ if key_eq(k, "ToolCalls") => {
                     m.tool_calls = Vec::new();
                     for item in arr(v, "ToolCalls")?.unwrap_or_default() {
-                        let mut c = MessageToolCall::default();
+                        let mut c = ToolCall::default();
                         for (k, v) in obj(item, "ToolCalls")?.unwrap_or_default() {
                             match () {
                                 _ if key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
@@ -1067,8 +1063,8 @@ mod recorder {
 struct RecordedMsg {
     role: String,
     content: String,
-    parts: Vec<ContentPart>,
-    tool_calls: Vec<MessageToolCall>,
+    parts: Vec<Part>,
+    tool_calls: Vec<ToolCall>,
     tool_call_id: String,
 }
 
@@ -1119,7 +1115,7 @@ impl RecordedMsg {
     }
 }
 
-fn recorded_parts(v: &J) -> R<Vec<ContentPart>> {
+fn recorded_parts(v: &J) -> R<Vec<Part>> {
     let mut out = Vec::new();
     for item in arr(v, "parts")?.unwrap_or_default() {
         let (mut kind, mut text, mut media) = (String::new(), None::<String>, None::<MediaSrc>);
@@ -1139,8 +1135,8 @@ fn recorded_parts(v: &J) -> R<Vec<ContentPart>> {
                 };
             }
         }
-        // Shared part conversion (FORMATS.md section c).
-        let mut p = ContentPart { kind, ..ContentPart::default() };
+        // Shared part conversion (docs/formats.md#shared-conversion-rules).
+        let mut p = Part { kind, ..Part::default() };
         match p.kind.as_str() {
             "text" => p.text = text.filter(|t| !t.is_empty()),
             "image" | "audio" | "video" | "document" => p.media = media.map(convert_media),
@@ -1168,9 +1164,9 @@ fn media_source(fields: &[(String, J)], m: &mut MediaSrc) -> R<()> {
     Ok(())
 }
 
-fn convert_media(m: MediaSrc) -> MediaContent {
+fn convert_media(m: MediaSrc) -> Media {
     let positive = |x: i64| (x > 0).then_some(x);
-    let mut out = MediaContent { mime_type: m.mime_type, ..MediaContent::default() };
+    let mut out = Media { mime_type: m.mime_type, ..Media::default() };
     if !m.data.is_empty() {
         out.data = Some(m.data);
     } else if !m.uri.is_empty() {
@@ -1185,10 +1181,10 @@ fn convert_media(m: MediaSrc) -> MediaContent {
     out
 }
 
-fn recorded_tool_calls(v: &J) -> R<Vec<MessageToolCall>> {
+fn recorded_tool_calls(v: &J) -> R<Vec<ToolCall>> {
     let mut out = Vec::new();
     for item in arr(v, "tool_calls")?.unwrap_or_default() {
-        let mut c = MessageToolCall::default();
+        let mut c = ToolCall::default();
         for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
             if key_eq(k, "id") {
                 set_string(v, "id", &mut c.id)?;
@@ -1307,14 +1303,14 @@ fn run(entries: &[(String, J)]) -> R<Outcome> {
     if let Some(p) = params {
         extras.insert("params".to_owned(), serde_json::from_str(&p).unwrap_or(Value::Null));
     }
-    let metadata = RecordingMetadata {
+    let metadata = Metadata {
         provider_info,
         tags,
         timestamps,
         session_id: get("run_id"),
         duration: Duration::from_nanos(duration_ns as u64),
         extras,
-        ..RecordingMetadata::default()
+        ..Metadata::default()
     };
     Ok(Outcome { format: Format::ArenaRun, messages, metadata, warned: false })
 }
@@ -1330,7 +1326,7 @@ fn message(v: &J, m: &mut Message) -> R<()> {
             _ if key_eq(k, "tool_calls") => {
                 m.tool_calls = Vec::new();
                 for item in arr(v, "tool_calls")?.unwrap_or_default() {
-                    let mut c = MessageToolCall::default();
+                    let mut c = ToolCall::default();
                     for (k, v) in obj(item, "tool_calls")?.unwrap_or_default() {
                         match () {
                             _ if key_eq(k, "id") => set_string(v, "id", &mut c.id)?,
@@ -1375,7 +1371,7 @@ fn message(v: &J, m: &mut Message) -> R<()> {
     Ok(())
 }
 
-fn tool_result(fields: &[(String, J)], r: &mut MessageToolResult) -> R<()> {
+fn tool_result(fields: &[(String, J)], r: &mut ToolResult) -> R<()> {
     let mut legacy: Option<String> = None;
     for (k, v) in fields {
         match () {
@@ -1403,10 +1399,10 @@ fn tool_result(fields: &[(String, J)], r: &mut MessageToolResult) -> R<()> {
 }
 
 /// `[]types.ContentPart` (output schema).
-fn output_parts(v: &J) -> R<Vec<ContentPart>> {
+fn output_parts(v: &J) -> R<Vec<Part>> {
     let mut out = Vec::new();
     for item in arr(v, "parts")?.unwrap_or_default() {
-        let mut p = ContentPart::default();
+        let mut p = Part::default();
         for (k, v) in obj(item, "parts")?.unwrap_or_default() {
             if key_eq(k, "type") {
                 set_string(v, "type", &mut p.kind)?;
@@ -1422,7 +1418,7 @@ fn output_parts(v: &J) -> R<Vec<ContentPart>> {
 }
 
 /// `*types.MediaContent`: null clears it, an object merges into it.
-fn media_content(v: &J, current: Option<MediaContent>) -> R<Option<MediaContent>> {
+fn media_content(v: &J, current: Option<Media>) -> R<Option<Media>> {
     let Some(fields) = obj(v, "media")? else { return Ok(None) };
     let mut m = current.unwrap_or_default();
     for (k, v) in fields {
@@ -1468,7 +1464,7 @@ fn media_content(v: &J, current: Option<MediaContent>) -> R<Option<MediaContent>
 struct Turn {
     ts: Timestamp,
     user_content: String,
-    user_parts: Vec<ContentPart>,
+    user_parts: Vec<Part>,
     response: Message,
     tool_results: Vec<(String, String)>,
 }
@@ -1546,13 +1542,13 @@ fn turns(entries: &[(String, J)]) -> R<Outcome> {
     if !scenario_id.is_empty() {
         extras.insert("scenario_id".to_owned(), Value::String(scenario_id));
     }
-    let metadata = RecordingMetadata {
+    let metadata = Metadata {
         provider_info,
         tags,
         duration: span(&timestamps),
         timestamps,
         extras,
-        ..RecordingMetadata::default()
+        ..Metadata::default()
     };
     Ok(Outcome { format: Format::ArenaTurns, messages, metadata, warned: false })
 }
@@ -1622,10 +1618,10 @@ fn turn(v: &J) -> R<Turn> {
 
 /// Arena part conversion: type copied, non-empty text kept and media copied
 /// verbatim, whatever the type.
-fn arena_parts(v: &J) -> R<Vec<ContentPart>> {
+fn arena_parts(v: &J) -> R<Vec<Part>> {
     let mut out = Vec::new();
     for item in arr(v, "parts")?.unwrap_or_default() {
-        let mut p = ContentPart::default();
+        let mut p = Part::default();
         for (k, v) in obj(item, "parts")?.unwrap_or_default() {
             if key_eq(k, "type") {
                 set_string(v, "type", &mut p.kind)?;

@@ -1,4 +1,4 @@
-//! Arena output (FORMATS.md A2, C2): the run-result shape that
+//! Arena output (docs/formats.md#arena-output): the run-result shape that
 //! `promptarena run` writes (`RunID`, `Messages`, ...) and the older
 //! turn-based shape (`turns`).
 //!

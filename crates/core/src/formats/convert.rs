@@ -1,4 +1,4 @@
-//! Conversion rules shared by every input format (FORMATS.md section c):
+//! Conversion rules shared by every input format (docs/formats.md#shared-conversion-rules):
 //! media unit conversion, part conversion, tool calls and tool results.
 //!
 //! The JSON session adapter and the YAML transcript adapter both decode into
@@ -177,7 +177,7 @@ mod tests {
         m.to_media()
     }
 
-    // FORMATS.md section e, items 12-21.
+    // docs/formats.md#the-references-test-checklist, items 12-21.
     #[test]
     fn media_conversion_checklist() {
         let m = ms(|m| m.data = "abc");

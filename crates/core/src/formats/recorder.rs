@@ -1,4 +1,4 @@
-//! What PromptKit's session recorder writes (FORMATS.md sections 7 and 8):
+//! What PromptKit's session recorder writes (docs/formats.md#promptkit-recorder-output):
 //!
 //! 1. **Event-store JSONL**, what Arena writes when recording is enabled: one
 //!    `{"seq":N,"parent_id":M?,"event":{type,timestamp,session_id,data_type,data}}`

@@ -1,4 +1,4 @@
-//! Session recordings: the adapter-native shape (FORMATS.md A1, C1),
+//! Session recordings: the adapter-native shape (docs/formats.md#session-recordings),
 //! `{"metadata": {...}, "events": [{"type": "message", "timestamp", "message"}]}`,
 //! and the dispatch to the shapes PromptKit's recorder writes
 //! ([`recorder`]: event-store JSONL, JSON export,

@@ -1,4 +1,4 @@
-//! Transcript YAML (FORMATS.md A3, C3): `*.transcript.yaml` and
+//! Transcript YAML (docs/formats.md#transcripts): `*.transcript.yaml` and
 //! `*.transcript.yml`, decoded from yaml-rust2's event stream straight into
 //! the borrowed model.
 //!
@@ -43,7 +43,7 @@
 //!   as an extension a mapping or sequence is accepted and kept as compact
 //!   JSON text (the reference fails the whole file).
 //! * `Message::timestamp` is set from the message's `timestamp` (the
-//!   reference leaves it zero; FORMATS.md quirk 9).
+//!   reference leaves it zero; docs/formats.md#where-the-reference-misbehaves, quirk 9).
 //!
 //! # Hostile input
 //!
@@ -74,7 +74,7 @@ use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedP
 use crate::formats::{provider_pair, warn_no_keys};
 use crate::input::Input;
 use crate::limits::Limits;
-use crate::model::{Format, Message, Metadata, Part, ProviderSpecRef, RawJson, Recording, ToolCall};
+use crate::model::{Format, Message, Metadata, Part, ProviderSpec, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
 use crate::write::write_str_plain as write_json_str;
 
@@ -548,16 +548,16 @@ impl<'s, 'a> De<'s, 'a> {
     }
 
     /// `judge_targets`: name to `{type, model, id}`, sorted by name.
-    fn judge_targets(&mut self, ev: Event, mark: Marker) -> Result<&'a [(&'a str, ProviderSpecRef<'a>)]> {
+    fn judge_targets(&mut self, ev: Event, mark: Marker) -> Result<&'a [(&'a str, ProviderSpec<'a>)]> {
         if !self.map_start(&ev, &mark, "judge_targets")? {
             return Ok(&[]);
         }
         // (name, spec, where the name is, merged rather than explicit)
-        let mut items: BumpVec<'a, (&'a str, ProviderSpecRef<'a>, Marker, bool)> = BumpVec::new_in(self.bump);
+        let mut items: BumpVec<'a, (&'a str, ProviderSpec<'a>, Marker, bool)> = BumpVec::new_in(self.bump);
         self.judge_entries(&mut items, false)?;
         // Explicit entries win over merged ones; among equals the first wins.
         items.sort_by(|a, b| a.0.cmp(b.0).then(a.3.cmp(&b.3)));
-        let mut out: BumpVec<'a, (&'a str, ProviderSpecRef<'a>)> =
+        let mut out: BumpVec<'a, (&'a str, ProviderSpec<'a>)> =
             BumpVec::with_capacity_in(items.len(), self.bump);
         let mut prev: Option<(&str, bool)> = None;
         for (name, spec, mark, merged) in items {
@@ -578,7 +578,7 @@ impl<'s, 'a> De<'s, 'a> {
 
     fn judge_entries(
         &mut self,
-        items: &mut BumpVec<'a, (&'a str, ProviderSpecRef<'a>, Marker, bool)>,
+        items: &mut BumpVec<'a, (&'a str, ProviderSpec<'a>, Marker, bool)>,
         merged: bool,
     ) -> Result<()> {
         loop {
@@ -606,11 +606,11 @@ impl<'s, 'a> De<'s, 'a> {
         }
     }
 
-    fn provider_spec(&mut self, ev: Event, mark: Marker) -> Result<ProviderSpecRef<'a>> {
+    fn provider_spec(&mut self, ev: Event, mark: Marker) -> Result<ProviderSpec<'a>> {
         const TYPE: Field = 1;
         const MODEL: Field = 2;
         const ID: Field = 4;
-        let mut spec = ProviderSpecRef::default();
+        let mut spec = ProviderSpec::default();
         if !self.map_start(&ev, &mark, "judge_targets")? {
             return Ok(spec);
         }
@@ -1170,7 +1170,7 @@ struct Meta<'a> {
     provider: &'a str,
     model: &'a str,
     tags: &'a [&'a str],
-    judge_targets: &'a [(&'a str, ProviderSpecRef<'a>)],
+    judge_targets: &'a [(&'a str, ProviderSpec<'a>)],
 }
 
 /// Whether `t` is the core-schema tag `!!name`.
