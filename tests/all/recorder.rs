@@ -7,12 +7,14 @@ use arena_recordings::model::{Extra, WorkflowTransition};
 use arena_recordings::owned;
 use arena_recordings::{ErrorKind, Format, Loader, Parser, RecordingReference, Registry};
 
+use crate::support::upstream;
+
 const EVENTSTORE: &str = "corpus/sample/recorder/synth-eventstore.jsonl";
 const EXPORT_JSONL: &str = "corpus/sample/recorder/synth-export.jsonl";
 const EXPORT_JSON: &str = "corpus/sample/recorder/synth-export.recording.json";
-const GEO_SESSION: &str = "corpus/sample/session/pk_session-replay_geography-session.recording.json";
-const GEO_NATIVE: &str = "corpus/sample/session/pk_eval-test_geography.recording.json";
-const ARENA_RUN: &str = "corpus/sample/arena_output/pk_eval-test_customer-support.arena.json";
+const HAND_SESSION: &str = "corpus/sample/session/code-review-session.recording.json";
+const NATIVE: &str = "corpus/sample/session/travel-booking.recording.json";
+const ARENA_RUN: &str = "corpus/sample/arena_output/hotel-concierge.arena.json";
 
 /// A fresh directory under the system temp dir for one test.
 fn temp_dir(name: &str) -> PathBuf {
@@ -125,9 +127,30 @@ fn synthesized_exports() {
     assert_eq!(b, c);
 }
 
+/// A hand-made approximation of the recorder's JSON export (`message.created`
+/// events, lowercase `data` keys, `sequence` instead of `seq`).
 #[test]
-fn hand_written_geography_session() {
-    let Loaded { format, messages, md, warnings, skipped, .. } = load_file(GEO_SESSION, "").unwrap();
+fn hand_written_recorder_style_session() {
+    let Loaded { format, messages, md, warnings, skipped, .. } = load_file(HAND_SESSION, "").unwrap();
+    assert_eq!(format, Format::Recorder);
+    assert_eq!(messages.len(), 6);
+    assert_eq!(md.duration.as_secs(), 90);
+    assert_eq!(md.session_id, "review-bot-0423");
+    for (i, m) in messages.iter().enumerate() {
+        assert_eq!(m.role, if i % 2 == 0 { "user" } else { "assistant" });
+        assert_eq!(m.timestamp, md.timestamps[i]);
+    }
+    assert_eq!(messages[4].content, "Anything else before I merge?");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(skipped.is_empty());
+}
+
+/// The upstream file of that shape (PromptKit's session-replay example).
+#[test]
+fn upstream_hand_written_geography_session() {
+    let Some(path) = upstream("pk_session-replay_geography-session.recording.json") else { return };
+    let Loaded { format, messages, md, warnings, skipped, .. } =
+        load_file(path.to_str().unwrap(), "").unwrap();
     assert_eq!(format, Format::Recorder);
     assert_eq!(messages.len(), 6);
     assert_eq!(md.duration.as_secs(), 90);
@@ -382,7 +405,7 @@ fn streamed_lines_keep_their_unescaped_strings() {
         assert_eq!(rec.skipped_events, &[("tool.call.started", 100)]);
     }
     // The same loader then reads a plain JSON document and a JSONL file again.
-    let rec = loader.load_file(GEO_SESSION.as_ref(), Parser::Session).unwrap();
+    let rec = loader.load_file(HAND_SESSION.as_ref(), Parser::Session).unwrap();
     assert_eq!(rec.messages.len(), 6);
     let rec = loader.load_file(EVENTSTORE.as_ref(), Parser::Session).unwrap();
     assert_eq!(rec.messages.len(), 4);
@@ -392,18 +415,21 @@ fn streamed_lines_keep_their_unescaped_strings() {
 fn sniffing_routes_unclaimed_json() {
     let dir = temp_dir("sniff");
     // `promptarena run` writes `<RunID>.json`: no suffix claims it.
-    let run =
-        write(&dir, "2025-12-01T10-00Z_openai_customer-support.json", &std::fs::read(ARENA_RUN).unwrap());
+    let run = write(
+        &dir,
+        "2025-12-09T09-41Z_claude-3-5-haiku_default_hotel-concierge_5d02c1e7.json",
+        &std::fs::read(ARENA_RUN).unwrap(),
+    );
     let Loaded { format, messages, md, warnings, .. } = load_file(&run, "").unwrap();
     assert_eq!(format, Format::ArenaRun);
     assert_eq!(messages.len(), 15);
     assert!(!md.session_id.is_empty());
     assert!(warnings.is_empty());
     // An `events` document named `.json`: a session recording (either shape).
-    let export = write(&dir, "session.json", &std::fs::read(GEO_SESSION).unwrap());
+    let export = write(&dir, "session.json", &std::fs::read(HAND_SESSION).unwrap());
     let Loaded { format, messages, .. } = load_file(&export, "").unwrap();
     assert_eq!((format, messages.len()), (Format::Recorder, 6));
-    let native = write(&dir, "native.json", &std::fs::read(GEO_NATIVE).unwrap());
+    let native = write(&dir, "native.json", &std::fs::read(NATIVE).unwrap());
     let Loaded { format, messages, .. } = load_file(&native, "").unwrap();
     assert_eq!((format, messages.len()), (Format::Session, 4));
     // `.jsonl` is a session recording without a hint.
