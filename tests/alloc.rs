@@ -49,9 +49,9 @@ fn warm_loads_allocate_nothing() {
         ("corpus/sample/arena_output/trip-planner-tools.arena.json", Parser::ArenaOutput),
         ("corpus/sample/arena_output/hotel-concierge.arena.json", Parser::ArenaOutput),
         ("corpus/sample/arena_output/hvac-faults.arena.json", Parser::ArenaOutput),
-        ("corpus/sample/recorder/synth-eventstore.jsonl", Parser::Session),
-        ("corpus/sample/recorder/synth-export.jsonl", Parser::Session),
-        ("corpus/sample/recorder/synth-export.recording.json", Parser::Session),
+        ("corpus/sample/recorder/build-status-eventstore.jsonl", Parser::Session),
+        ("corpus/sample/recorder/build-status-export.jsonl", Parser::Session),
+        ("corpus/sample/recorder/build-status-export.recording.json", Parser::Session),
         ("corpus/sample/session/code-review-session.recording.json", Parser::Auto),
         ("corpus/sample/arena_output/hotel-concierge.arena.json", Parser::Auto),
     ];

@@ -577,7 +577,7 @@ fn jsonl_bad_line_in_a_corpus_run() {
     use std::sync::Mutex;
 
     let dir = temp_dir("jsonl-corpus");
-    let good = std::fs::read_to_string("corpus/sample/recorder/synth-eventstore.jsonl").unwrap();
+    let good = std::fs::read_to_string("corpus/sample/recorder/build-status-eventstore.jsonl").unwrap();
     let lines: Vec<&str> = good.lines().collect();
     assert!(lines.len() >= 5, "the sample has a middle");
     let with_line3 = |l3: &str| {
@@ -591,9 +591,9 @@ fn jsonl_bad_line_in_a_corpus_run() {
     let files: Vec<(&str, Vec<u8>, Option<ErrorKind>)> = vec![
         ("a-good.jsonl", good.clone().into_bytes(), None),
         ("b-syntax-line-3.jsonl", syntax.into_bytes(), Some(ErrorKind::Syntax)),
-        ("c-export.jsonl", read("corpus/sample/recorder/synth-export.jsonl"), None),
+        ("c-export.jsonl", read("corpus/sample/recorder/build-status-export.jsonl"), None),
         ("d-payload-line-3.jsonl", payload.into_bytes(), Some(ErrorKind::Type)),
-        ("e-export.recording.json", read("corpus/sample/recorder/synth-export.recording.json"), None),
+        ("e-export.recording.json", read("corpus/sample/recorder/build-status-export.recording.json"), None),
         ("f-native.recording.json", read(NATIVE), None),
     ];
     for (name, bytes, _) in &files {
