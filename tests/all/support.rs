@@ -54,7 +54,10 @@ pub fn upstream(name: &str) -> Option<PathBuf> {
         Some(path)
     } else {
         ONCE.call_once(|| {
-            eprintln!(
+            // Straight to stderr: the test harness captures `eprintln!`.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "note: {} does not exist: the checks on upstream real files were NOT run",
                 dir.display()
             );
