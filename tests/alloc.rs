@@ -45,15 +45,15 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 #[test]
 fn warm_loads_allocate_nothing() {
     let files = [
-        ("corpus/sample/session/pk_eval-test_geography.recording.json", Parser::Session),
-        ("corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json", Parser::ArenaOutput),
-        ("corpus/sample/arena_output/pk_eval-test_customer-support.arena.json", Parser::ArenaOutput),
-        ("corpus/sample/arena_output/pk_templates-testdata_hardware-faults.arena.json", Parser::ArenaOutput),
-        ("corpus/sample/recorder/synth-eventstore.jsonl", Parser::Session),
-        ("corpus/sample/recorder/synth-export.jsonl", Parser::Session),
-        ("corpus/sample/recorder/synth-export.recording.json", Parser::Session),
-        ("corpus/sample/session/pk_session-replay_geography-session.recording.json", Parser::Auto),
-        ("corpus/sample/arena_output/pk_eval-test_customer-support.arena.json", Parser::Auto),
+        ("corpus/sample/session/travel-booking.recording.json", Parser::Session),
+        ("corpus/sample/arena_output/trip-planner-tools.arena.json", Parser::ArenaOutput),
+        ("corpus/sample/arena_output/hotel-concierge.arena.json", Parser::ArenaOutput),
+        ("corpus/sample/arena_output/hvac-faults.arena.json", Parser::ArenaOutput),
+        ("corpus/sample/recorder/build-status-eventstore.jsonl", Parser::Session),
+        ("corpus/sample/recorder/build-status-export.jsonl", Parser::Session),
+        ("corpus/sample/recorder/build-status-export.recording.json", Parser::Session),
+        ("corpus/sample/session/code-review-session.recording.json", Parser::Auto),
+        ("corpus/sample/arena_output/hotel-concierge.arena.json", Parser::Auto),
     ];
     for (path, parser) in files {
         let path = Path::new(path);

@@ -368,16 +368,111 @@ mod checklist {
 }
 
 mod corpus {
-    //! The real files (public data) with their expected results.
+    //! The sample corpus (fixtures written here) with their expected results.
     use super::*;
 
-    fn load(path: &str) -> (Vec<Message>, Metadata) {
+    pub(super) fn load(path: &str) -> (Vec<Message>, Metadata) {
         Registry::new().load(&RecordingReference::file(path, "")).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
+    fn native_session() {
+        let (msgs, md) = load("corpus/sample/session/travel-booking.recording.json");
+        assert_eq!(msgs.len(), 4);
+        assert_eq!(md.duration.as_secs(), 33);
+        assert_eq!(md.session_id, "travel-desk-017");
+        assert_eq!(md.tags, ["travel", "booking"]);
+        assert_eq!(md.provider_info["provider_id"], "anthropic");
+        assert_eq!(md.provider_info["model"], "claude-3-5-sonnet");
+        assert_eq!(md.timestamps.len(), 4);
+        assert!(msgs[1].content.contains("café car"), "{}", msgs[1].content);
+    }
+
+    #[test]
+    fn run_output_with_validations_and_meta() {
+        let (msgs, md) = load("corpus/sample/arena_output/hotel-concierge.arena.json");
+        assert_eq!(msgs.len(), 15);
+        assert!(md.session_id.starts_with("2025-12-09T09-41Z_claude-3-5-haiku"), "{}", md.session_id);
+        assert_eq!(md.provider_info["provider_id"], "claude-3-5-haiku");
+        assert_eq!(md.extras["scenario_id"], "hotel-concierge");
+        assert_eq!(md.extras["region"], "default");
+        assert!(md.extras["params"]["system_prompt"]
+            .as_str()
+            .unwrap()
+            .starts_with("You are the virtual concierge"));
+        assert_eq!(md.duration.as_nanos(), 11_940_000);
+        assert_eq!(md.timestamps.len(), 15);
+        assert_eq!(msgs[2].validations.as_deref().map(|v| v.starts_with('[')), Some(true));
+        assert!(msgs[2].meta.as_deref().is_some_and(|m| m.contains("content_matches")), "{:?}", msgs[2].meta);
+    }
+
+    #[test]
+    fn legacy_tool_result_content_is_kept() {
+        let (msgs, md) = load("corpus/sample/arena_output/hvac-faults.arena.json");
+        let tools: Vec<&Message> = msgs.iter().filter(|m| m.role == "tool").collect();
+        assert_eq!(tools.len(), 6);
+        for t in &tools {
+            let r = t.tool_result.as_ref().unwrap();
+            assert_eq!(r.parts.len(), 1, "{t:?}");
+            assert!(r.parts[0].text.as_deref().unwrap().starts_with('{'));
+        }
+        assert_eq!(tools[1].tool_result.as_ref().unwrap().name, "get_unit_telemetry");
+        assert_eq!(md.duration.as_nanos(), 13_873_902_417);
+        assert_eq!(md.extras["scenario_id"], "hvac-faults");
+    }
+
+    #[test]
+    fn tool_usage_run_with_offsets_and_zero_times() {
+        let (msgs, md) = load("corpus/sample/arena_output/trip-planner-tools.arena.json");
+        assert_eq!(msgs.len(), 8);
+        assert_eq!(msgs[0].timestamp.offset_seconds(), 3600);
+        assert_eq!(msgs[2].tool_calls.len(), 2);
+        assert_eq!(msgs[2].tool_calls[0].args, r#"{"date":"2026-10-02","from":"EDI","to":"OSL"}"#);
+        assert_eq!(msgs[2].tool_calls[1].args, r#"{"amount":1450,"from":"NOK","to":"GBP"}"#);
+        assert!(msgs[3].timestamp.is_zero());
+        assert_eq!(msgs[3].content, "1 direct flight: 11:05-14:20, 1450 NOK");
+        // Zero message times fall back to StartTime in metadata.
+        assert!(!md.timestamps[3].is_zero());
+    }
+
+    #[test]
+    fn selfplay_run() {
+        let (msgs, md) = load("corpus/sample/arena_output/bank-redteam-selfplay.arena.json");
+        assert_eq!(msgs.len(), 9);
+        assert!(msgs.iter().filter(|m| m.role == "tool").all(|m| !m.content.is_empty()));
+        // The self-play user's turn carries a zero timestamp.
+        assert!(msgs[3].timestamp.is_zero());
+        assert_eq!(
+            md.session_id,
+            "2025-11-27T10-15Z_openai-gpt4o-mini_default_bank-redteam-selfplay_c93f0d52"
+        );
+    }
+}
+
+mod upstream {
+    //! The upstream real files (public data from PromptKit and promptarena),
+    //! read where they lie in `../shared/spec/examples/`; skipped, with one
+    //! note on stderr, when that folder is absent.
+    use super::corpus::load;
+    use super::*;
+    use crate::support::upstream;
+
+    fn load_upstream(name: &str) -> Option<(Vec<Message>, Metadata)> {
+        let path = upstream(name)?;
+        Some(load(path.to_str().unwrap()))
+    }
+
+    /// Run outputs are `*.run.json` upstream; the Arena adapter claims
+    /// `*.arena.json`, so they are loaded with the `arena_output` hint.
+    fn load_run(name: &str) -> Option<(Vec<Message>, Metadata)> {
+        let path = upstream(name)?;
+        let r = RecordingReference::file(path.to_str().unwrap(), "arena_output");
+        Some(Registry::new().load(&r).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
     fn geography_session() {
-        let (msgs, md) = load("corpus/sample/session/pk_eval-test_geography.recording.json");
+        let Some((msgs, md)) = load_upstream("pk_eval-test_geography.recording.json") else { return };
         assert_eq!(msgs.len(), 4);
         assert_eq!(md.duration.as_secs(), 33);
         assert_eq!(md.session_id, "geography-eval-001");
@@ -389,7 +484,7 @@ mod corpus {
 
     #[test]
     fn customer_support_run() {
-        let (msgs, md) = load("corpus/sample/arena_output/pk_eval-test_customer-support.arena.json");
+        let Some((msgs, md)) = load_upstream("pk_eval-test_customer-support.arena.json") else { return };
         assert_eq!(msgs.len(), 15);
         assert!(md.session_id.starts_with("2025-12-21T14-24Z_claude-3-5-haiku"), "{}", md.session_id);
         assert_eq!(md.provider_info["provider_id"], "claude-3-5-haiku");
@@ -403,7 +498,7 @@ mod corpus {
 
     #[test]
     fn legacy_tool_result_content_is_kept() {
-        let (msgs, md) = load("corpus/sample/arena_output/pk_templates-testdata_hardware-faults.arena.json");
+        let Some((msgs, md)) = load_run("pk_templates-testdata_hardware-faults.run.json") else { return };
         let tools: Vec<&Message> = msgs.iter().filter(|m| m.role == "tool").collect();
         assert_eq!(tools.len(), 6);
         for t in &tools {
@@ -417,7 +512,7 @@ mod corpus {
 
     #[test]
     fn tool_usage_run_with_offsets_and_zero_times() {
-        let (msgs, md) = load("corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json");
+        let Some((msgs, md)) = load_run("pa_adapters-testdata_tool-usage.run.json") else { return };
         assert_eq!(msgs.len(), 8);
         assert_eq!(msgs[0].timestamp.offset_seconds(), 3600);
         assert_eq!(msgs[2].tool_calls.len(), 2);
@@ -430,7 +525,7 @@ mod corpus {
 
     #[test]
     fn redteam_selfplay_run() {
-        let (msgs, md) = load("corpus/sample/arena_output/pk_templates-testdata_redteam-selfplay.arena.json");
+        let Some((msgs, md)) = load_run("pk_templates-testdata_redteam-selfplay.run.json") else { return };
         assert!(msgs.len() >= 9);
         assert!(msgs.iter().filter(|m| m.role == "tool").all(|m| !m.content.is_empty()));
         assert!(!md.session_id.is_empty());
@@ -460,7 +555,7 @@ mod bad_input {
 
     #[test]
     fn truncated_json() {
-        let full = fs::read("corpus/sample/session/pk_eval-test_geography.recording.json").unwrap();
+        let full = fs::read("corpus/sample/session/travel-booking.recording.json").unwrap();
         for cut in [1, 10, 100, full.len() / 2, full.len() - 2] {
             let e = err(Parser::Session, &full[..cut]);
             assert_eq!(e.kind(), ErrorKind::Syntax, "cut {cut}: {e}");
@@ -777,25 +872,34 @@ mod output {
         );
     }
 
+    /// Every message the reference would write is written the same way.
+    fn assert_messages_round_trip(doc: &str) {
+        let (m, _) = out(Parser::ArenaOutput, doc);
+        let ours: serde_json::Value = serde_json::from_str(&m).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(ours.as_array().unwrap(), theirs["Messages"].as_array().unwrap());
+    }
+
+    /// Upstream's file is PromptKit's own output: re-encoding is a fixed point.
     #[test]
     fn run_output_round_trips_through_go_rules() {
-        let doc = fs::read_to_string("corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json")
-            .unwrap();
-        let (m, _) = out(Parser::ArenaOutput, &doc);
-        let ours: serde_json::Value = serde_json::from_str(&m).unwrap();
-        let theirs: serde_json::Value = serde_json::from_str(&doc).unwrap();
-        // Every message the reference would write is written the same way,
-        // (the file is PromptKit's own output: re-encoding is a fixed point).
-        assert_eq!(ours.as_array().unwrap(), theirs["Messages"].as_array().unwrap());
+        let Some(path) = crate::support::upstream("pa_adapters-testdata_tool-usage.run.json") else { return };
+        assert_messages_round_trip(&fs::read_to_string(path).unwrap());
+    }
+
+    /// Our fixture of that shape (a 2026 run output) is written as PromptKit
+    /// writes it, so it is a fixed point too. (Older run outputs are not:
+    /// their `media_summary` has no `document_parts`.)
+    #[test]
+    fn fixture_run_output_round_trips_through_go_rules() {
+        let doc = fs::read_to_string("corpus/sample/arena_output/trip-planner-tools.arena.json").unwrap();
+        assert_messages_round_trip(&doc);
     }
 
     #[test]
     fn owned_and_borrowed_outputs_agree() {
         let reg = Registry::new();
-        let r = RecordingReference::file(
-            "corpus/sample/arena_output/pk_eval-test_customer-support.arena.json",
-            "",
-        );
+        let r = RecordingReference::file("corpus/sample/arena_output/hotel-concierge.arena.json", "");
         let (owned, _) = reg.load(&r).unwrap();
         let bump = bumpalo::Bump::new();
         let mut a = String::new();

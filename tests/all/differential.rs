@@ -39,6 +39,29 @@ fn corpus_files_agree() {
     ]));
 }
 
+/// The upstream real recordings (and upstream's synthesized recorder files),
+/// read where they lie in `../shared/spec/examples/`.
+#[test]
+fn upstream_files_agree() {
+    let names = [
+        "pk_eval-test_geography.recording.json",
+        "pk_session-replay_geography-session.recording.json",
+        "pk_eval-test_customer-support.arena.json",
+        "pk_templates-testdata_hardware-faults.run.json",
+        "pk_templates-testdata_redteam-selfplay.run.json",
+        "pa_adapters-testdata_tool-usage.run.json",
+        "synthesized/synth-eventstore.jsonl",
+        "synthesized/synth-export.jsonl",
+        "synthesized/synth-export.recording.json",
+    ];
+    let mut cases = Vec::new();
+    for name in names {
+        let Some(path) = crate::support::upstream(name) else { return };
+        cases.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+    }
+    run(cases);
+}
+
 /// Every prefix that ends just before or after a structural character.
 #[test]
 fn truncations_agree() {

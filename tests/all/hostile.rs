@@ -12,8 +12,8 @@ use crate::support::{ALL_PARSERS, JSON_PARSERS};
 use arena_recordings::to_owned;
 use arena_recordings::{ErrorKind, Limits, Loader, Parser, RecordingReference, Registry};
 
-const GEO: &str = "corpus/sample/session/pk_eval-test_geography.recording.json";
-const TOOLS: &str = "corpus/sample/arena_output/pa_adapters-testdata_tool-usage.arena.json";
+const NATIVE: &str = "corpus/sample/session/travel-booking.recording.json";
+const TOOLS: &str = "corpus/sample/arena_output/trip-planner-tools.arena.json";
 
 /// The outcome of a load, reduced to what the tests compare.
 #[derive(Debug, PartialEq)]
@@ -55,7 +55,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// The loader still loads a good file correctly.
 fn assert_recovers(loader: &mut Loader) {
-    assert_eq!(outcome(loader, &read(GEO), Parser::Session), Outcome::Loaded(4));
+    assert_eq!(outcome(loader, &read(NATIVE), Parser::Session), Outcome::Loaded(4));
 }
 
 // ---------------------------------------------------------------------------
@@ -66,7 +66,7 @@ fn assert_recovers(loader: &mut Loader) {
 #[test]
 fn truncated_at_every_byte() {
     let mut loader = Loader::new();
-    for (path, parser) in [(GEO, Parser::Session), (TOOLS, Parser::ArenaOutput)] {
+    for (path, parser) in [(NATIVE, Parser::Session), (TOOLS, Parser::ArenaOutput)] {
         let full = read(path);
         for cut in 0..full.len() {
             let bytes = &full[..cut];
@@ -122,7 +122,7 @@ fn lone_surrogate_escapes() {
 /// A UTF-8 byte-order mark is whitespace; offsets stay those of the file.
 #[test]
 fn byte_order_mark() {
-    let plain = read(GEO);
+    let plain = read(NATIVE);
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(&plain);
     let mut loader = Loader::new();
@@ -417,9 +417,9 @@ fn a_batch_continues_past_every_failure() {
     };
     let subdir = dir.join("sub.recording.json");
     std::fs::create_dir(&subdir).unwrap();
-    let full = read(GEO);
+    let full = read(NATIVE);
     let refs: Vec<(String, Result<usize, ErrorKind>)> = vec![
-        (GEO.to_owned(), Ok(4)),
+        (NATIVE.to_owned(), Ok(4)),
         (write("cut.recording.json", &full[..full.len() / 2]), Err(ErrorKind::Syntax)),
         (TOOLS.to_owned(), Ok(read_messages(TOOLS))),
         (subdir.display().to_string(), Err(ErrorKind::Io)),
@@ -432,7 +432,7 @@ fn a_batch_continues_past_every_failure() {
             Err(ErrorKind::Type),
         ),
         (write("x.unknown", b"{}"), Err(ErrorKind::NoAdapter)),
-        (GEO.to_owned(), Ok(4)),
+        (NATIVE.to_owned(), Ok(4)),
     ];
     let registry = Registry::new();
     let mut loader = Loader::new();
@@ -577,7 +577,7 @@ fn jsonl_bad_line_in_a_corpus_run() {
     use std::sync::Mutex;
 
     let dir = temp_dir("jsonl-corpus");
-    let good = std::fs::read_to_string("corpus/sample/recorder/synth-eventstore.jsonl").unwrap();
+    let good = std::fs::read_to_string("corpus/sample/recorder/build-status-eventstore.jsonl").unwrap();
     let lines: Vec<&str> = good.lines().collect();
     assert!(lines.len() >= 5, "the sample has a middle");
     let with_line3 = |l3: &str| {
@@ -591,10 +591,10 @@ fn jsonl_bad_line_in_a_corpus_run() {
     let files: Vec<(&str, Vec<u8>, Option<ErrorKind>)> = vec![
         ("a-good.jsonl", good.clone().into_bytes(), None),
         ("b-syntax-line-3.jsonl", syntax.into_bytes(), Some(ErrorKind::Syntax)),
-        ("c-export.jsonl", read("corpus/sample/recorder/synth-export.jsonl"), None),
+        ("c-export.jsonl", read("corpus/sample/recorder/build-status-export.jsonl"), None),
         ("d-payload-line-3.jsonl", payload.into_bytes(), Some(ErrorKind::Type)),
-        ("e-export.recording.json", read("corpus/sample/recorder/synth-export.recording.json"), None),
-        ("f-native.recording.json", read(GEO), None),
+        ("e-export.recording.json", read("corpus/sample/recorder/build-status-export.recording.json"), None),
+        ("f-native.recording.json", read(NATIVE), None),
     ];
     for (name, bytes, _) in &files {
         std::fs::write(dir.join(name), bytes).unwrap();

@@ -7,12 +7,14 @@ use arena_recordings::model::{Extra, WorkflowTransition};
 use arena_recordings::owned;
 use arena_recordings::{ErrorKind, Format, Loader, Parser, RecordingReference, Registry};
 
-const EVENTSTORE: &str = "corpus/sample/recorder/synth-eventstore.jsonl";
-const EXPORT_JSONL: &str = "corpus/sample/recorder/synth-export.jsonl";
-const EXPORT_JSON: &str = "corpus/sample/recorder/synth-export.recording.json";
-const GEO_SESSION: &str = "corpus/sample/session/pk_session-replay_geography-session.recording.json";
-const GEO_NATIVE: &str = "corpus/sample/session/pk_eval-test_geography.recording.json";
-const ARENA_RUN: &str = "corpus/sample/arena_output/pk_eval-test_customer-support.arena.json";
+use crate::support::upstream;
+
+const EVENTSTORE: &str = "corpus/sample/recorder/build-status-eventstore.jsonl";
+const EXPORT_JSONL: &str = "corpus/sample/recorder/build-status-export.jsonl";
+const EXPORT_JSON: &str = "corpus/sample/recorder/build-status-export.recording.json";
+const HAND_SESSION: &str = "corpus/sample/session/code-review-session.recording.json";
+const NATIVE: &str = "corpus/sample/session/travel-booking.recording.json";
+const ARENA_RUN: &str = "corpus/sample/arena_output/hotel-concierge.arena.json";
 
 /// A fresh directory under the system temp dir for one test.
 fn temp_dir(name: &str) -> PathBuf {
@@ -68,37 +70,40 @@ fn load_file(path: &str, hint: &str) -> arena_recordings::Result<Loaded> {
     Ok(Loaded::of(&rec))
 }
 
-/// The conversation all three synthesized files hold.
-fn check_weather_conversation(messages: &[owned::Message]) {
+/// The conversation all three recorder-shape files hold.
+fn check_build_status_conversation(messages: &[owned::Message]) {
     assert_eq!(messages.len(), 4);
     let roles: Vec<&str> = messages.iter().map(|m| m.role.as_str()).collect();
     assert_eq!(roles, ["user", "assistant", "tool", "assistant"]);
-    assert_eq!(messages[0].content, "What's the weather in Paris?");
-    assert_eq!(messages[0].timestamp.to_string(), "2026-01-01T10:00:00Z");
+    assert_eq!(messages[0].content, "Did last night's build of the payments service pass?");
+    assert_eq!(messages[0].timestamp.to_string(), "2026-02-17T03:00:00Z");
     let call = &messages[1].tool_calls[0];
-    assert_eq!((call.id.as_str(), call.name.as_str()), ("call_1", "get_weather"));
+    assert_eq!((call.id.as_str(), call.name.as_str()), ("toolu_01", "get_build_status"));
     // `args` is a JSON string in the file: its text is the arguments.
-    assert_eq!(call.args, r#"{"city":"Paris"}"#);
-    assert_eq!(messages[1].timestamp.to_string(), "2026-01-01T10:00:00.9Z");
+    assert_eq!(call.args, r#"{"pipeline":"payments-nightly"}"#);
+    assert_eq!(messages[1].timestamp.to_string(), "2026-02-17T03:00:01.2Z");
     let result = messages[2].tool_result.as_ref().expect("tool result");
-    assert_eq!((result.id.as_str(), result.name.as_str(), result.latency_ms), ("call_1", "get_weather", 12));
-    assert_eq!(result.parts[0].text.as_deref(), Some(r#"{"temp_c":18}"#));
+    assert_eq!(
+        (result.id.as_str(), result.name.as_str(), result.latency_ms),
+        ("toolu_01", "get_build_status", 37)
+    );
+    assert_eq!(result.parts[0].text.as_deref(), Some(r#"{"failed_tests":2,"status":"failed"}"#));
     // A tool message with no content and no parts takes the result's parts (upstream),
     // and its content is the result text.
     assert_eq!(messages[2].parts, result.parts);
-    assert_eq!(messages[2].content, r#"{"temp_c":18}"#);
-    assert_eq!(messages[3].content, "It is 18°C in Paris.");
-    assert_eq!(messages[3].timestamp.to_string(), "2026-01-01T10:00:01.8Z");
+    assert_eq!(messages[2].content, r#"{"failed_tests":2,"status":"failed"}"#);
+    assert_eq!(messages[3].content, "No: the nightly build failed — 2 tests in ledger_test.go timed out.");
+    assert_eq!(messages[3].timestamp.to_string(), "2026-02-17T03:00:02.6Z");
 }
 
 #[test]
-fn synthesized_event_store_jsonl() {
+fn event_store_jsonl() {
     let Loaded { format, messages, md, warnings, skipped, .. } = load_file(EVENTSTORE, "").unwrap();
     assert_eq!(format, Format::Recorder);
-    check_weather_conversation(&messages);
-    assert_eq!(md.session_id, "run-2026-01-01T10-00Z_demo");
+    check_build_status_conversation(&messages);
+    assert_eq!(md.session_id, "run-2026-02-17T03-00Z_ci-helper");
     // No metadata in the event store: duration spans all events, no provider.
-    assert_eq!(md.duration.as_nanos(), 1_800_000_000);
+    assert_eq!(md.duration.as_nanos(), 2_600_000_000);
     assert!(md.provider_info.is_empty());
     assert_eq!(md.timestamps.len(), 4);
     assert_eq!(skipped, [("tool.call.started".to_string(), 1)]);
@@ -106,15 +111,15 @@ fn synthesized_event_store_jsonl() {
 }
 
 #[test]
-fn synthesized_exports() {
+fn session_recording_exports() {
     for path in [EXPORT_JSONL, EXPORT_JSON] {
         let Loaded { format, messages, md, skipped, .. } = load_file(path, "").unwrap();
         assert_eq!(format, Format::Recorder, "{path}");
-        check_weather_conversation(&messages);
-        assert_eq!(md.session_id, "run-2026-01-01T10-00Z_demo");
-        assert_eq!(md.duration.as_nanos(), 1_800_000_000);
-        assert_eq!(md.provider_info.get("provider_id").and_then(|v| v.as_str()), Some("openai"));
-        assert_eq!(md.provider_info.get("model").and_then(|v| v.as_str()), Some("gpt-4o"));
+        check_build_status_conversation(&messages);
+        assert_eq!(md.session_id, "run-2026-02-17T03-00Z_ci-helper");
+        assert_eq!(md.duration.as_nanos(), 2_600_000_000);
+        assert_eq!(md.provider_info.get("provider_id").and_then(|v| v.as_str()), Some("anthropic"));
+        assert_eq!(md.provider_info.get("model").and_then(|v| v.as_str()), Some("claude-3-5-haiku"));
         assert_eq!(skipped, [("tool.call.started".to_string(), 1)]);
     }
     // The three shapes hold the same conversation.
@@ -125,9 +130,30 @@ fn synthesized_exports() {
     assert_eq!(b, c);
 }
 
+/// A hand-made approximation of the recorder's JSON export (`message.created`
+/// events, lowercase `data` keys, `sequence` instead of `seq`).
 #[test]
-fn hand_written_geography_session() {
-    let Loaded { format, messages, md, warnings, skipped, .. } = load_file(GEO_SESSION, "").unwrap();
+fn hand_written_recorder_style_session() {
+    let Loaded { format, messages, md, warnings, skipped, .. } = load_file(HAND_SESSION, "").unwrap();
+    assert_eq!(format, Format::Recorder);
+    assert_eq!(messages.len(), 6);
+    assert_eq!(md.duration.as_secs(), 90);
+    assert_eq!(md.session_id, "review-bot-0423");
+    for (i, m) in messages.iter().enumerate() {
+        assert_eq!(m.role, if i % 2 == 0 { "user" } else { "assistant" });
+        assert_eq!(m.timestamp, md.timestamps[i]);
+    }
+    assert_eq!(messages[4].content, "Anything else before I merge?");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(skipped.is_empty());
+}
+
+/// The upstream file of that shape (PromptKit's session-replay example).
+#[test]
+fn upstream_hand_written_geography_session() {
+    let Some(path) = upstream("pk_session-replay_geography-session.recording.json") else { return };
+    let Loaded { format, messages, md, warnings, skipped, .. } =
+        load_file(path.to_str().unwrap(), "").unwrap();
     assert_eq!(format, Format::Recorder);
     assert_eq!(messages.len(), 6);
     assert_eq!(md.duration.as_secs(), 90);
@@ -339,14 +365,14 @@ fn blank_lines_crlf_and_one_line_files() {
     let good = std::fs::read_to_string(EVENTSTORE).unwrap();
     let crlf = format!("\n\r\n{}\r\n\r\n", good.lines().collect::<Vec<_>>().join("\r\n\n"));
     let Loaded { messages, md, .. } = load(crlf.as_bytes()).unwrap();
-    check_weather_conversation(&messages);
-    assert_eq!(md.session_id, "run-2026-01-01T10-00Z_demo");
+    check_build_status_conversation(&messages);
+    assert_eq!(md.session_id, "run-2026-02-17T03-00Z_ci-helper");
     // A one-line event-store file parses as one document and is still read as a line.
     let first = good.lines().next().unwrap();
     let Loaded { format, messages, .. } = load(first.as_bytes()).unwrap();
     assert_eq!(format, Format::Recorder);
     assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].content, "What's the weather in Paris?");
+    assert_eq!(messages[0].content, "Did last night's build of the payments service pass?");
 }
 
 #[test]
@@ -382,7 +408,7 @@ fn streamed_lines_keep_their_unescaped_strings() {
         assert_eq!(rec.skipped_events, &[("tool.call.started", 100)]);
     }
     // The same loader then reads a plain JSON document and a JSONL file again.
-    let rec = loader.load_file(GEO_SESSION.as_ref(), Parser::Session).unwrap();
+    let rec = loader.load_file(HAND_SESSION.as_ref(), Parser::Session).unwrap();
     assert_eq!(rec.messages.len(), 6);
     let rec = loader.load_file(EVENTSTORE.as_ref(), Parser::Session).unwrap();
     assert_eq!(rec.messages.len(), 4);
@@ -392,18 +418,21 @@ fn streamed_lines_keep_their_unescaped_strings() {
 fn sniffing_routes_unclaimed_json() {
     let dir = temp_dir("sniff");
     // `promptarena run` writes `<RunID>.json`: no suffix claims it.
-    let run =
-        write(&dir, "2025-12-01T10-00Z_openai_customer-support.json", &std::fs::read(ARENA_RUN).unwrap());
+    let run = write(
+        &dir,
+        "2025-12-09T09-41Z_claude-3-5-haiku_default_hotel-concierge_5d02c1e7.json",
+        &std::fs::read(ARENA_RUN).unwrap(),
+    );
     let Loaded { format, messages, md, warnings, .. } = load_file(&run, "").unwrap();
     assert_eq!(format, Format::ArenaRun);
     assert_eq!(messages.len(), 15);
     assert!(!md.session_id.is_empty());
     assert!(warnings.is_empty());
     // An `events` document named `.json`: a session recording (either shape).
-    let export = write(&dir, "session.json", &std::fs::read(GEO_SESSION).unwrap());
+    let export = write(&dir, "session.json", &std::fs::read(HAND_SESSION).unwrap());
     let Loaded { format, messages, .. } = load_file(&export, "").unwrap();
     assert_eq!((format, messages.len()), (Format::Recorder, 6));
-    let native = write(&dir, "native.json", &std::fs::read(GEO_NATIVE).unwrap());
+    let native = write(&dir, "native.json", &std::fs::read(NATIVE).unwrap());
     let Loaded { format, messages, .. } = load_file(&native, "").unwrap();
     assert_eq!((format, messages.len()), (Format::Session, 4));
     // `.jsonl` is a session recording without a hint.

@@ -35,3 +35,33 @@ pub const ALL_PARSERS: &[arena_recordings::Parser] = &[
 /// file is a syntax error, nesting is counted in brackets, ...).
 pub const JSON_PARSERS: &[arena_recordings::Parser] =
     &[arena_recordings::Parser::Session, arena_recordings::Parser::ArenaOutput];
+
+/// The folder of upstream real files (public data from PromptKit and
+/// promptarena), next to the repository: `../shared/spec/examples/`.
+pub fn upstream_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/examples")
+}
+
+/// `../shared/spec/examples/<name>`, or `None` when that folder is absent:
+/// then the checks on upstream files are not run, which is said once on
+/// stderr (the repository ships only its own fixtures; CI has the folder).
+pub fn upstream(name: &str) -> Option<PathBuf> {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    let dir = upstream_dir();
+    if dir.is_dir() {
+        let path = dir.join(name);
+        assert!(path.is_file(), "{} is missing from the upstream examples", path.display());
+        Some(path)
+    } else {
+        ONCE.call_once(|| {
+            // Straight to stderr: the test harness captures `eprintln!`.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {} does not exist: the checks on upstream real files were NOT run",
+                dir.display()
+            );
+        });
+        None
+    }
+}

@@ -25,7 +25,7 @@
 //! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
 //! let mut loader = Loader::new();
-//! let reference = RecordingReference::file("corpus/sample/session/pk_eval-test_geography.recording.json", "");
+//! let reference = RecordingReference::file("corpus/sample/session/travel-booking.recording.json", "");
 //! let recording = registry.load_into(&reference, &mut loader).unwrap();
 //! assert_eq!(recording.messages.len(), 4);
 //! assert_eq!(recording.messages[0].role, "user");
