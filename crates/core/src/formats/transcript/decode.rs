@@ -1,151 +1,32 @@
-//! Transcript YAML (docs/formats.md#transcripts): `*.transcript.yaml` and
-//! `*.transcript.yml`, decoded from yaml-rust2's event stream straight into
-//! the borrowed model.
-//!
-//! There is no intermediate YAML tree: the decoder pulls one event at a
-//! time ([`yaml_rust2::parser::Parser::next_token`]) and writes each known
-//! field into the [`Message`] or [`Metadata`] being built; unknown keys are
-//! skipped by counting nesting, so memory is the recording itself plus the
-//! parser's small state.
-//!
-//! # Why YAML strings are copied, not borrowed
-//!
-//! The JSON adapters borrow most strings from the input buffer. YAML
-//! scalars cannot be borrowed in general: a quoted scalar has escapes, a
-//! block scalar (`|`, `>`) drops its indentation and may fold its lines, a
-//! plain scalar spanning lines is folded to one, and an alias repeats text
-//! that lives elsewhere. yaml-rust2 therefore hands every scalar over as a
-//! fresh `String`; each string the recording keeps is copied once into the
-//! loader's bump arena ([`Bump::alloc_str`]) and the parser's copy is
-//! dropped at once. Keys and skipped values never reach the arena.
-//!
-//! So unlike the JSON paths, a transcript load is not allocation-free:
-//! yaml-rust2 allocates each scalar and key (and some scratch per scalar in
-//! its scanner). Each allocation is freed as soon as its value is copied or
-//! skipped, so memory stays bounded by the recording plus the parser state
-//! (plus the events of anchored nodes, kept for their aliases).
-//!
-//! # Semantics (gopkg.in/yaml.v3 as the reference uses it)
-//!
-//! * Keys are matched exactly (case-sensitive); unknown keys are ignored; a
-//!   known key given twice in one mapping is an error, as in yaml.v3.
-//! * A scalar going into a string field keeps its source text (`123` and
-//!   `true` stay text); a plain `null`, `~` or empty value leaves the field
-//!   empty. A mapping or sequence there is a type error.
-//! * Integer fields accept what yaml.v3 resolves to a number: `2048`,
-//!   `0x800`, `2_048`, and floats (`2048.0`, truncated like Go's
-//!   `int64(f)`). A string there (quoted, or text such as `big`) is a type
-//!   error with its line and column.
-//! * Only the first document is read (as the reference); unlike the
-//!   reference, a second document is reported in [`Recording::warnings`].
-//! * Merge keys (`<<: *base`) fill in fields the mapping does not set itself.
-//! * Tool-call `arguments`: a scalar is kept as its text (the reference);
-//!   as an extension a mapping or sequence is accepted and kept as compact
-//!   JSON text (the reference fails the whole file).
-//! * `Message::timestamp` is set from the message's `timestamp` (the
-//!   reference leaves it zero; docs/formats.md#where-the-reference-misbehaves, quirk 9).
-//!
-//! # Hostile input
-//!
-//! * Aliases are expanded by replaying the recorded events of their anchor,
-//!   against a budget proportional to the file size ([`Limits::alias_budget`]); a
-//!   "billion laughs" file stops with an [`ErrorKind::Limit`] error instead
-//!   of exhausting memory or time. An alias to a node that contains it is
-//!   an error.
-//! * Nesting deeper than [`Limits::max_depth`] is an [`ErrorKind::Limit`]
-//!   error, and so are flow collections (`[`, `{`) nested more than 255
-//!   deep, yaml-rust2's own limit. yaml-rust2's parser keeps its states on a heap stack and this
-//!   decoder recurses only along the fixed transcript schema, so depth never
-//!   reaches the machine stack.
-//! * Invalid UTF-8 and NUL bytes (which yaml-rust2 would take for the end of
-//!   the input) are rejected with their offset before parsing; a UTF-8
-//!   byte-order mark is skipped.
+//! The transcript schema decoder: document, metadata, messages, parts,
+//! media and tool calls, from [`Events`] into the borrowed model.
 
 use std::borrow::Cow;
-use std::str::Chars;
 
 use bumpalo::collections::Vec as BumpVec;
 use bumpalo::Bump;
-use yaml_rust2::parser::{Event, Parser as YamlParser, Tag};
-use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+use yaml_rust2::parser::{Event, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::events::Events;
+use super::json::JsonFrame;
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::convert::{tool_call, MediaSource, RecordedMessage, RecordedPart};
 use crate::formats::{provider_pair, warn_no_keys};
-use crate::input::Input;
 use crate::limits::Limits;
 use crate::model::{Format, Message, Metadata, Part, ProviderSpec, RawJson, Recording, ToolCall};
 use crate::time::{span_nanos, Timestamp};
-use crate::write::write_str_plain as write_json_str;
 
 /// Deepest chain of merge keys (`<<`) followed inside one mapping.
 const MAX_MERGE_DEPTH: usize = 64;
 
-/// Decodes the transcript in `input` (the loader's entry point).
-pub(crate) fn decode<'l>(input: Input<'l, '_>) -> Result<Recording<'l>> {
-    let Input { buf, len, bump, limits, .. } = input;
-    decode_bytes(&buf[..len], bump, limits)
-}
-
-/// Decodes a transcript from `bytes` into `bump`.
-///
-/// Errors carry a byte offset into `bytes` (the loader adds line and column).
-pub(crate) fn decode_bytes<'a>(bytes: &[u8], bump: &'a Bump, limits: Limits) -> Result<Recording<'a>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let found = format!("byte 0x{:02x}", bytes[at]);
-        let msg = match e.error_len() {
-            Some(_) => format!("invalid UTF-8: {found} does not begin a valid character"),
-            None => format!("invalid UTF-8: the file ends inside a character ({found})"),
-        };
-        Error::expected(ErrorKind::Utf8, "UTF-8 text", found, msg).at(at)
-    })?;
-    // The BOM is skipped; offsets stay those of the file.
-    let (base, text) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (3, rest),
-        None => (0, text),
-    };
-    if let Some(i) = memchr::memchr(0, text.as_bytes()) {
-        return Err(Error::expected(
-            ErrorKind::Syntax,
-            "YAML text",
-            "a NUL byte",
-            "a NUL byte is not allowed in YAML",
-        )
-        .at(base + i));
-    }
-    let first = decode_text(text, text, base, &[], bump, limits, bytes.len());
-    if !text.contains("\\'") {
-        return first.map_err(|(e, _)| e);
-    }
-    // yaml.v3 (the reference) reads `\'` in a double-quoted scalar as `'`;
-    // YAML 1.2 and yaml-rust2 reject it. The scanner names the scalar that
-    // holds it, so those escapes (and only those) are rewritten and the text
-    // parsed again. Error offsets stay those of the original text.
-    let mut removed: Vec<usize> = Vec::new();
-    let mut result = first;
-    for _ in 0..MAX_ESCAPE_RETRIES {
-        let Err((err, Some(scalar))) = result else { return result.map_err(|(e, _)| e) };
-        let Some(found) = quote_escapes(text, &removed, scalar) else { return Err(err) };
-        removed.extend(found);
-        removed.sort_unstable();
-        let fixed = without_chars(text, &removed);
-        result = decode_text(&fixed, text, base, &removed, bump, limits, bytes.len());
-    }
-    result.map_err(|(e, _)| e)
-}
-
-/// Most double-quoted scalars with `\'` escapes that one transcript may hold
-/// (each costs one more parse).
-const MAX_ESCAPE_RETRIES: usize = 256;
-
 /// A decode error, with the char index (in the parsed text) of the
 /// double-quoted scalar whose unknown escape caused it, if that is the cause.
-type Attempt<'a> = std::result::Result<Recording<'a>, (Error, Option<usize>)>;
+pub(super) type Attempt<'a> = std::result::Result<Recording<'a>, (Error, Option<usize>)>;
 
 /// Decodes `parsed` (the transcript text, or a copy of it with the chars at
 /// the `removed` char indices of `src` taken out).
-fn decode_text<'a>(
+pub(super) fn decode_text<'a>(
     parsed: &str,
     src: &str,
     base: usize,
@@ -155,21 +36,7 @@ fn decode_text<'a>(
     len: usize,
 ) -> Attempt<'a> {
     let mut de = De {
-        ev: Events {
-            parser: YamlParser::new(parsed.chars()),
-            src,
-            removed,
-            bad_escape: None,
-            base,
-            tape: Vec::new(),
-            anchors: Vec::new(),
-            recording: Vec::new(),
-            raw_depth: 0,
-            replay: Vec::new(),
-            budget: limits.alias_budget(len),
-            depth: 0,
-            max_depth: limits.max_depth,
-        },
+        ev: Events::new(parsed, src, base, removed, limits, len),
         bump,
         max_arena: limits.max_arena_bytes,
         scratch: (String::new(), Vec::new()),
@@ -178,216 +45,8 @@ fn decode_text<'a>(
     de.document().map_err(|e| (e, de.ev.bad_escape))
 }
 
-/// The char indices (in `src`) of the backslashes of the `\'` escapes in the
-/// double-quoted scalar that starts at char `scalar` of the text parsed
-/// (`src` without the `removed` chars); `None` if it has none.
-fn quote_escapes(src: &str, removed: &[usize], scalar: usize) -> Option<Vec<usize>> {
-    let start = original_index(removed, scalar);
-    let mut chars = src.chars().enumerate().skip(start).filter(|(i, _)| removed.binary_search(i).is_err());
-    if chars.next()?.1 != '"' {
-        return None;
-    }
-    let mut found = Vec::new();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => break,
-            '\\' => match chars.next() {
-                Some((_, '\'')) => found.push(i),
-                Some(_) => {}
-                None => break,
-            },
-            _ => {}
-        }
-    }
-    (!found.is_empty()).then_some(found)
-}
-
-/// `src` without the chars at the (sorted) char indices `removed`.
-fn without_chars(src: &str, removed: &[usize]) -> String {
-    src.chars().enumerate().filter(|(i, _)| removed.binary_search(i).is_err()).map(|(_, c)| c).collect()
-}
-
-/// The char index in the original text of char `i` of the text parsed
-/// (the original without the chars at the sorted indices `removed`).
-fn original_index(removed: &[usize], i: usize) -> usize {
-    let mut o = i;
-    for &r in removed {
-        if r <= o {
-            o += 1;
-        } else {
-            break;
-        }
-    }
-    o
-}
-
-/// yaml-rust2's events, with aliases expanded and limits enforced.
-struct Events<'s> {
-    parser: YamlParser<Chars<'s>>,
-    /// The transcript's text (after the BOM), for error offsets.
-    src: &'s str,
-    /// Char indices of `src` left out of the text parsed (see [`decode_bytes`]).
-    removed: &'s [usize],
-    /// Set when the scanner rejected an escape: the char index (in the text
-    /// parsed) of the double-quoted scalar that holds it.
-    bad_escape: Option<usize>,
-    /// Bytes skipped before `src` (the BOM).
-    base: usize,
-    /// Recorded events of anchored nodes, replayed for their aliases.
-    tape: Vec<(Event, Marker)>,
-    /// Anchor id to the range of its events in `tape` (end `OPEN` while the
-    /// anchored node is still being read).
-    anchors: Vec<(usize, usize)>,
-    /// Anchored nodes being recorded: (anchor id, parser nesting at their start).
-    recording: Vec<(usize, usize)>,
-    /// Nesting of the parser's own events (replays excluded).
-    raw_depth: usize,
-    /// Alias replays in progress: (next tape index, end).
-    replay: Vec<(usize, usize)>,
-    /// Alias expansion left (see [`Limits::alias_budget`]).
-    budget: usize,
-    /// Nesting of the events handed out.
-    depth: usize,
-    max_depth: usize,
-}
-
-const OPEN: usize = usize::MAX;
-
-impl Events<'_> {
-    /// The next event, aliases expanded.
-    fn next(&mut self) -> Result<(Event, Marker)> {
-        loop {
-            if let Some(top) = self.replay.last_mut() {
-                if top.0 == top.1 {
-                    self.replay.pop();
-                    continue;
-                }
-                let (ev, mark) = self.tape[top.0].clone();
-                top.0 += 1;
-                let cost = 1 + match &ev {
-                    Event::Scalar(s, ..) => s.len(),
-                    _ => 0,
-                };
-                if cost > self.budget {
-                    return Err(Error::new(
-                        ErrorKind::Limit,
-                        "aliases expand to too much data (alias expansion budget exceeded; a \"billion laughs\" document?)",
-                    )
-                    .at(self.offset(&mark)));
-                }
-                self.budget -= cost;
-                if let Event::Alias(id) = ev {
-                    self.start_replay(id, &mark)?;
-                    continue;
-                }
-                self.nest(&ev, &mark)?;
-                return Ok((ev, mark));
-            }
-            let (ev, mark) = self.parser.next_token().map_err(|e| self.syntax(&e))?;
-            self.record(&ev, &mark);
-            if let Event::Alias(id) = ev {
-                self.start_replay(id, &mark)?;
-                continue;
-            }
-            self.nest(&ev, &mark)?;
-            return Ok((ev, mark));
-        }
-    }
-
-    /// Keeps the events of anchored nodes for later aliases.
-    fn record(&mut self, ev: &Event, mark: &Marker) {
-        let anchor = match ev {
-            Event::Scalar(_, _, a, _) | Event::MappingStart(a, _) | Event::SequenceStart(a, _) => *a,
-            _ => 0,
-        };
-        if anchor > 0 {
-            if self.anchors.len() <= anchor {
-                self.anchors.resize(anchor + 1, (0, 0));
-            }
-            self.anchors[anchor] = (self.tape.len(), OPEN);
-            self.recording.push((anchor, self.raw_depth));
-        }
-        if self.recording.is_empty() {
-            return;
-        }
-        self.tape.push((ev.clone(), *mark));
-        match ev {
-            Event::MappingStart(..) | Event::SequenceStart(..) => self.raw_depth += 1,
-            Event::MappingEnd | Event::SequenceEnd => self.raw_depth = self.raw_depth.saturating_sub(1),
-            _ => {}
-        }
-        while let Some(&(id, depth)) = self.recording.last() {
-            if depth != self.raw_depth {
-                break;
-            }
-            self.anchors[id].1 = self.tape.len();
-            self.recording.pop();
-        }
-    }
-
-    fn start_replay(&mut self, id: usize, mark: &Marker) -> Result<()> {
-        match self.anchors.get(id) {
-            Some(&(start, end)) if end != OPEN => {
-                self.replay.push((start, end));
-                Ok(())
-            }
-            Some(_) => Err(Error::new(ErrorKind::Syntax, "an alias refers to a node that contains it")
-                .at(self.offset(mark))),
-            None => {
-                Err(Error::new(ErrorKind::Syntax, "an alias refers to an unknown anchor")
-                    .at(self.offset(mark)))
-            }
-        }
-    }
-
-    /// Tracks the nesting of handed-out events against the limit.
-    fn nest(&mut self, ev: &Event, mark: &Marker) -> Result<()> {
-        match ev {
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                self.depth += 1;
-                if self.depth > self.max_depth {
-                    return Err(Error::new(
-                        ErrorKind::Limit,
-                        format!("YAML nesting deeper than {} levels", self.max_depth),
-                    )
-                    .at(self.offset(mark)));
-                }
-            }
-            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// Byte offset in the file of a marker (whose index counts characters).
-    #[cold]
-    fn offset(&self, mark: &Marker) -> usize {
-        let i = original_index(self.removed, mark.index());
-        let within = if self.src.is_ascii() {
-            i.min(self.src.len())
-        } else {
-            self.src.char_indices().nth(i).map_or(self.src.len(), |(b, _)| b)
-        };
-        self.base + within
-    }
-
-    #[cold]
-    fn syntax(&mut self, e: &ScanError) -> Error {
-        let at = self.offset(e.marker());
-        if e.info().ends_with("found unknown escape character") {
-            self.bad_escape = Some(e.marker().index());
-        }
-        if e.info() == "recursion limit exceeded" {
-            // yaml-rust2 counts flow collections (`[`, `{`) in a u8.
-            let msg = "YAML flow collections ([ and {) nested deeper than 255 levels";
-            return Error::new(ErrorKind::Limit, msg).at(at);
-        }
-        Error::new(ErrorKind::Syntax, format!("invalid YAML: {}", e.info())).at(at)
-    }
-}
-
 /// The decoder: events in, borrowed model out.
-struct De<'s, 'a> {
+pub(super) struct De<'s, 'a> {
     ev: Events<'s>,
     bump: &'a Bump,
     /// [`Limits::max_arena_bytes`].
@@ -397,15 +56,11 @@ struct De<'s, 'a> {
     merge_depth: usize,
 }
 
-/// An open collection while writing JSON: (is a mapping, items written,
-/// expecting a key).
-type JsonFrame = (bool, usize, bool);
-
 /// Struct field ids, one bit each (0 = unknown key).
 type Field = u32;
 
 impl<'s, 'a> De<'s, 'a> {
-    fn next(&mut self) -> Result<(Event, Marker)> {
+    pub(super) fn next(&mut self) -> Result<(Event, Marker)> {
         let (ev, mark) = self.ev.next()?;
         if crate::limits::arena_used(self.bump) > self.max_arena {
             return Err(self.arena_limit().at(self.ev.offset(&mark)));
@@ -854,74 +509,6 @@ impl<'s, 'a> De<'s, 'a> {
         }
     }
 
-    /// Writes the value that starts with `ev` as compact JSON (iteratively:
-    /// nesting is bounded by the event limits, not by the stack).
-    fn write_json(
-        &mut self,
-        ev: Event,
-        mark: Marker,
-        out: &mut String,
-        stack: &mut Vec<JsonFrame>,
-    ) -> Result<()> {
-        let (mut ev, mut mark) = (ev, mark);
-        loop {
-            let closing = matches!(ev, Event::MappingEnd | Event::SequenceEnd);
-            if let Some(top) = stack.last_mut() {
-                if !closing {
-                    if top.0 && top.2 {
-                        // A key: it must be a scalar, written as a JSON string.
-                        let Event::Scalar(s, ..) = &ev else {
-                            return Err(self.type_err(
-                                &mark,
-                                "a scalar key",
-                                found(&ev),
-                                "arguments (written as JSON)",
-                            ));
-                        };
-                        if top.1 > 0 {
-                            out.push(',');
-                        }
-                        write_json_str(out, s);
-                        out.push(':');
-                        top.1 += 1;
-                        top.2 = false;
-                        (ev, mark) = self.next()?;
-                        continue;
-                    }
-                    if !top.0 && top.1 > 0 {
-                        out.push(',');
-                    }
-                    top.1 += 1;
-                    top.2 = true;
-                }
-            }
-            match ev {
-                Event::MappingStart(..) => {
-                    out.push('{');
-                    stack.push((true, 0, true));
-                }
-                Event::SequenceStart(..) => {
-                    out.push('[');
-                    stack.push((false, 0, false));
-                }
-                Event::MappingEnd => {
-                    out.push('}');
-                    stack.pop();
-                }
-                Event::SequenceEnd => {
-                    out.push(']');
-                    stack.pop();
-                }
-                Event::Scalar(s, style, _, tag) => write_json_scalar(out, &s, style, tag.as_ref()),
-                other => return Err(self.unexpected(&other, &mark)),
-            }
-            if stack.is_empty() {
-                return Ok(());
-            }
-            (ev, mark) = self.next()?;
-        }
-    }
-
     /// A list of strings (`tags`).
     fn str_list(&mut self, ev: Event, mark: Marker, field: &'static str) -> Result<&'a [&'a str]> {
         if !self.seq_start(&ev, &mark, field)? {
@@ -1137,13 +724,19 @@ impl<'s, 'a> De<'s, 'a> {
     }
 
     #[cold]
-    fn type_err(&self, mark: &Marker, expected: &'static str, found: String, field: &str) -> Error {
+    pub(super) fn type_err(
+        &self,
+        mark: &Marker,
+        expected: &'static str,
+        found: String,
+        field: &str,
+    ) -> Error {
         let msg = format!("expected {expected} for \"{field}\", found {found}");
         Error::expected(ErrorKind::Type, expected, found, msg).at(self.ev.offset(mark))
     }
 
     #[cold]
-    fn unexpected(&self, ev: &Event, mark: &Marker) -> Error {
+    pub(super) fn unexpected(&self, ev: &Event, mark: &Marker) -> Error {
         Error::new(ErrorKind::Syntax, format!("unexpected YAML event {ev:?}")).at(self.ev.offset(mark))
     }
 }
@@ -1174,7 +767,7 @@ struct Meta<'a> {
 }
 
 /// Whether `t` is the core-schema tag `!!name`.
-fn is_core_tag(t: &Tag, name: &str) -> bool {
+pub(super) fn is_core_tag(t: &Tag, name: &str) -> bool {
     t.handle == "tag:yaml.org,2002:" && t.suffix == name
 }
 
@@ -1191,7 +784,7 @@ fn is_null(ev: &Event) -> bool {
 }
 
 /// How a value is described in "found ..." messages.
-fn found(ev: &Event) -> String {
+pub(super) fn found(ev: &Event) -> String {
     match ev {
         Event::Scalar(s, style, ..) => {
             let what = match style {
@@ -1214,7 +807,7 @@ fn found(ev: &Event) -> String {
 
 /// What a plain scalar means for an integer field.
 #[derive(Debug, PartialEq, Eq)]
-enum Num {
+pub(super) enum Num {
     Int(i64),
     Range,
     No,
@@ -1224,7 +817,7 @@ enum Num {
 /// underscores are removed, then an integer in Go's base-prefix syntax
 /// (`0x`, `0o`, `0b`, a leading `0` for octal), then a float truncated
 /// toward zero (`2048.0`, `1e3`).
-fn resolve_int(text: &str) -> Num {
+pub(super) fn resolve_int(text: &str) -> Num {
     let plain: Cow<'_, str> =
         if text.contains('_') { Cow::Owned(text.replace('_', "")) } else { text.into() };
     if let Some(n) = go_parse_int(&plain) {
@@ -1243,7 +836,7 @@ fn resolve_int(text: &str) -> Num {
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: `None` on a syntax error.
-fn go_parse_int(s: &str) -> Option<Num> {
+pub(super) fn go_parse_int(s: &str) -> Option<Num> {
     let (neg, body) = match s.as_bytes().first()? {
         b'+' => (false, &s[1..]),
         b'-' => (true, &s[1..]),
@@ -1268,7 +861,7 @@ fn go_parse_int(s: &str) -> Option<Num> {
 }
 
 /// yaml.v3's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
-fn is_yaml_float(s: &str) -> bool {
+pub(super) fn is_yaml_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
     let int_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -1298,122 +891,4 @@ fn is_yaml_float(s: &str) -> bool {
         i += exp;
     }
     i == b.len()
-}
-
-/// Whether `s` is a JSON number literally.
-fn is_json_number(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i += b[i..].iter().take_while(|c| c.is_ascii_digit()).count(),
-        _ => return false,
-    }
-    if b.get(i) == Some(&b'.') {
-        let n = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        i += 1 + n;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        i += n;
-    }
-    i == b.len()
-}
-
-/// Writes a scalar as JSON, resolving plain scalars by the YAML 1.2 core
-/// schema: null, booleans, integers and finite floats become JSON literals,
-/// everything else (and every quoted or block scalar) a JSON string.
-fn write_json_scalar(out: &mut String, s: &str, style: TScalarStyle, tag: Option<&Tag>) {
-    use std::fmt::Write as _;
-    let plain = style == TScalarStyle::Plain && tag.is_none_or(|t| !is_core_tag(t, "str"));
-    if !plain {
-        write_json_str(out, s);
-        return;
-    }
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => out.push_str("null"),
-        "true" | "True" | "TRUE" => out.push_str("true"),
-        "false" | "False" | "FALSE" => out.push_str("false"),
-        _ if is_json_number(s) => out.push_str(s),
-        _ => match go_parse_int(s) {
-            Some(Num::Int(v)) => {
-                let _ = write!(out, "{v}");
-            }
-            _ => match s.parse::<f64>() {
-                Ok(f) if is_yaml_float(s) && f.is_finite() => {
-                    let _ = write!(out, "{f:?}");
-                }
-                _ => write_json_str(out, s),
-            },
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolves_ints_like_yaml_v3() {
-        assert_eq!(resolve_int("2048"), Num::Int(2048));
-        assert_eq!(resolve_int("2048.0"), Num::Int(2048));
-        assert_eq!(resolve_int("2048.9"), Num::Int(2048));
-        assert_eq!(resolve_int("-1.5"), Num::Int(-1));
-        assert_eq!(resolve_int("1e3"), Num::Int(1000));
-        assert_eq!(resolve_int(".5"), Num::Int(0));
-        assert_eq!(resolve_int("+12"), Num::Int(12));
-        assert_eq!(resolve_int("0x800"), Num::Int(2048));
-        assert_eq!(resolve_int("0o17"), Num::Int(15));
-        assert_eq!(resolve_int("017"), Num::Int(15));
-        assert_eq!(resolve_int("08"), Num::Int(8));
-        assert_eq!(resolve_int("0b101"), Num::Int(5));
-        assert_eq!(resolve_int("2_048"), Num::Int(2048));
-        assert_eq!(resolve_int("-9223372036854775808"), Num::Int(i64::MIN));
-        assert_eq!(resolve_int("9223372036854775807"), Num::Int(i64::MAX));
-        assert_eq!(resolve_int("9223372036854775808"), Num::Range);
-        assert_eq!(resolve_int("1e30"), Num::Range);
-        for no in ["", "big", "12px", "true", ".inf", ".nan", "0x", "1.2.3", "--1", "2024-01-01", "e5"] {
-            assert_eq!(resolve_int(no), Num::No, "{no:?}");
-        }
-    }
-
-    #[test]
-    fn json_numbers() {
-        for yes in ["0", "-0", "12", "1.5", "-1.5e+10", "2E3"] {
-            assert!(is_json_number(yes), "{yes}");
-        }
-        for no in ["", "01", "+1", ".5", "1.", "1e", "0x10", "-"] {
-            assert!(!is_json_number(no), "{no}");
-        }
-    }
-
-    #[test]
-    fn scalars_as_json() {
-        let w = |s: &str, style| {
-            let mut out = String::new();
-            write_json_scalar(&mut out, s, style, None);
-            out
-        };
-        let p = TScalarStyle::Plain;
-        assert_eq!(w("~", p), "null");
-        assert_eq!(w("True", p), "true");
-        assert_eq!(w("12", p), "12");
-        assert_eq!(w("0x10", p), "16");
-        assert_eq!(w(".5", p), "0.5");
-        assert_eq!(w("+1.", p), "1.0");
-        assert_eq!(w(".inf", p), "\".inf\"");
-        assert_eq!(w("Paris \"FR\"", p), "\"Paris \\\"FR\\\"\"");
-        assert_eq!(w("12", TScalarStyle::DoubleQuoted), "\"12\"");
-        assert_eq!(w("true", TScalarStyle::SingleQuoted), "\"true\"");
-    }
 }
