@@ -1,9 +1,10 @@
-//! `arena-recordings`: list, export and scan corpora of PromptKit Arena
-//! recordings. Data goes to stdout, progress and diagnostics to stderr.
+//! `arena-recordings`: list, export, scan and evaluate corpora of PromptKit
+//! Arena recordings. Data goes to stdout, progress and diagnostics to stderr.
 //!
 //! This file only parses arguments and maps outcomes to exit codes; the
 //! work is done by the library ([`arena_recordings::Corpus`]).
 
+mod eval;
 mod export;
 mod progress;
 mod scan;
@@ -28,8 +29,8 @@ const EXIT_FAILED: u8 = 3;
 #[command(
     name = "arena-recordings",
     version,
-    about = "List, export and scan corpora of PromptKit Arena conversation recordings",
-    long_about = "List, export and scan corpora of PromptKit Arena conversation recordings \
+    about = "List, export, scan and evaluate corpora of PromptKit Arena conversation recordings",
+    long_about = "List, export, scan and evaluate corpora of PromptKit Arena conversation recordings \
 (session recordings, Arena run output, and every other format the library registers).\n\n\
 A SOURCE is a file, a directory (walked recursively; files whose names an adapter claims, \
 or every file with --type; hidden entries skipped) or a glob pattern (quote it; `**` matches \
@@ -37,7 +38,7 @@ any number of directories). Several sources may be given; the files are sorted b
 duplicates removed. The format is decided per file from its name (or --type).",
     after_help = "Exit codes: 0 every reference loaded; 3 some failed (everything else was still \
 processed); 2 usage error (bad flag, unknown type hint, a source matching nothing); 1 output \
-could not be written.\n\nExamples:\n  arena-recordings scan corpus\n  arena-recordings ls 'runs/**/*.json' --type arena\n  \
+could not be written; eval also exits 4 when some assertion failed.\n\nExamples:\n  arena-recordings scan corpus\n  arena-recordings ls 'runs/**/*.json' --type arena\n  \
 arena-recordings export corpus -o corpus.jsonl"
 )]
 struct Cli {
@@ -96,6 +97,51 @@ files, loaded, failed, messages, tool_calls, bytes and seconds.",
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Evaluate recordings with a PromptKit Eval config (deterministic assertions).
+    #[command(
+        long_about = "Evaluate every recording with a PromptKit Eval config (kind: Eval, as Arena \
+reads it): turn assertions (turns[].all_turns.assertions) on each assistant message, seeing the \
+conversation up to it, then conversation assertions on the whole conversation. Every \
+deterministic handler runs (contains, regex, json_schema, tools_called, cost_budget, ...); \
+handlers that need an LLM judge or another service are reported not run (passed: false), or \
+skipped (passed: true) with --skip-judges. A `when` condition not met is skipped (passed: true).\n\n\
+With no SOURCE, the config's spec.recording.path (relative to the config's folder; globs \
+allowed) is evaluated with spec.recording.type as the type hint; SOURCEs (files, directories, \
+globs, as for export) replace it. Recordings are loaded and evaluated in parallel; output is in \
+enumeration order whatever -j is.\n\n\
+--format jsonl writes one object per recording: {\"id\",\"eval_id\",\"passed\",\"results\":[{\"scope\",\
+\"turn\",\"type\",\"canonical_type\",\"passed\",\"score\",\"skipped\",\"not_run\",\"message\"}]}, \
+or {\"id\",\"eval_id\",\"error\":{\"kind\",\"message\",\"line\",\"column\",\"offset\"}} for a recording \
+that failed to load. text (the default) writes PASS|FAIL|ERROR <id> (<passed>/<total>) per \
+recording with its failures, then pass rates per assertion, the first failing recordings and \
+totals; junit and markdown write Arena's report layouts.",
+        after_help = "Exit codes: 0 every assertion passed; 4 some assertion failed or was not run; \
+3 some recording failed to load (the others were still evaluated); 2 usage or config error \
+(the message names the config's line and column); 1 output could not be written.\n\n\
+Examples:\n  arena-recordings eval corpus/eval/sample.eval.yaml\n  \
+arena-recordings eval checks.eval.yaml 'runs/**/*.json' --format jsonl -o results.jsonl\n  \
+arena-recordings eval checks.eval.yaml runs --format junit -o junit.xml --skip-judges"
+    )]
+    Eval {
+        /// The Eval config (YAML, kind: Eval).
+        #[arg(value_name = "CONFIG.eval.yaml")]
+        config: std::path::PathBuf,
+        /// Files, directories or glob patterns [default: the config's spec.recording.path].
+        #[arg(value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = eval::EvalFormat::Text)]
+        format: eval::EvalFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        run: Run,
+        /// Report assertions that need an LLM judge or another service as
+        /// skipped (passed) instead of not run (failed).
+        #[arg(long)]
+        skip_judges: bool,
     },
     /// Write a deterministic synthetic corpus of realistic recordings.
     #[command(
@@ -185,6 +231,14 @@ fn main() -> ExitCode {
             .and_then(|c| export::run(&c, &run.options(), output.as_deref()).map(|t| t.max(walk_code(&c)))),
         Command::Scan { sources, run, format } => enumerate(&registry, sources)
             .and_then(|c| scan::run(&c, &run.options(), *format).map(|t| t.max(walk_code(&c)))),
+        Command::Eval { config, sources, format, output, run, skip_judges } => eval::run(&eval::Request {
+            config,
+            sources,
+            format: *format,
+            output: output.as_deref(),
+            run: run.options(),
+            skip_judges: *skip_judges,
+        }),
         Command::Generate { outdir, files, seed, media_kb, size_mix, kinds } => {
             generate(outdir, *files, *seed, *media_kb, *size_mix, kinds)
         }

@@ -8,6 +8,7 @@
 mod cli;
 mod core;
 mod differential;
+mod eval;
 mod generate;
 mod hostile;
 mod recorder;
