@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use arena_eval::{EvalOptions, Plan, RecordResult};
-use arena_recordings::write::go_str as write_str;
+use arena_recordings::write::{go, Escape, JsonWriter};
 use arena_recordings::{Corpus, Registry, RunOptions, Timestamp};
 use clap::ValueEnum;
 
@@ -116,10 +116,11 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
                     let mut failed = String::new();
                     match format {
                         EvalFormat::Jsonl => {
-                            head(&mut chunk, id, &plan.eval_id);
-                            chunk.push_str(",\"error\":");
-                            write_error_object(&mut chunk, e);
-                            chunk.push_str("}\n");
+                            let mut w = JsonWriter::compact(&mut chunk, Escape::Go);
+                            w.obj().kv("id", id).kv("eval_id", &plan.eval_id);
+                            write_error_object(w.key("error"), e);
+                            w.end_obj();
+                            chunk.push('\n');
                         }
                         _ => {
                             let secs = t0.elapsed().as_secs_f64();
@@ -234,17 +235,13 @@ fn place(turn: Option<usize>) -> String {
     }
 }
 
-fn head(s: &mut String, id: &str, eval_id: &str) {
-    s.push_str("{\"id\":");
-    write_str(s, id);
-    s.push_str(",\"eval_id\":");
-    write_str(s, eval_id);
-}
-
-fn score_json(s: &mut String, score: Option<f64>) {
+/// A score as JSON: the number as Go writes a float64, or `null`.
+fn score_json(w: &mut JsonWriter<'_>, score: Option<f64>) {
     match score {
-        Some(v) if v.is_finite() => arena_recordings::write::go_f64(s, v),
-        _ => s.push_str("null"),
+        Some(v) if v.is_finite() => go::write_f64(w.raw(), v),
+        _ => {
+            w.lit("null");
+        }
     }
 }
 
@@ -264,33 +261,21 @@ fn render(
     match format {
         EvalFormat::Jsonl => {
             let r = r.expect("jsonl errors are written by the caller");
-            head(&mut s, id, &plan.eval_id);
-            let _ = write!(s, ",\"passed\":{},\"results\":[", r.passed);
-            for (i, x) in r.results.iter().enumerate() {
+            let mut w = JsonWriter::compact(&mut s, Escape::Go);
+            w.obj().kv("id", id).kv("eval_id", &plan.eval_id).kl("passed", r.passed).key("results").arr();
+            for x in &r.results {
                 let a = &plan.assertions[x.assertion];
-                if i > 0 {
-                    s.push(',');
-                }
-                s.push_str("{\"scope\":");
-                write_str(&mut s, x.scope.as_str());
-                s.push_str(",\"turn\":");
+                w.obj().kv("scope", x.scope.as_str());
                 match x.turn {
-                    Some(t) => {
-                        let _ = write!(s, "{t}");
-                    }
-                    None => s.push_str("null"),
-                }
-                s.push_str(",\"type\":");
-                write_str(&mut s, &a.written_type);
-                s.push_str(",\"canonical_type\":");
-                write_str(&mut s, &a.canonical_type);
-                let _ = write!(s, ",\"passed\":{},\"score\":", x.passed);
-                score_json(&mut s, x.score);
-                let _ = write!(s, ",\"skipped\":{},\"not_run\":{},\"message\":", x.skipped, x.not_run);
-                write_str(&mut s, &x.message);
-                s.push('}');
+                    Some(t) => w.kl("turn", t),
+                    None => w.kl("turn", "null"),
+                };
+                w.kv("type", &a.written_type).kv("canonical_type", &a.canonical_type).kl("passed", x.passed);
+                score_json(w.key("score"), x.score);
+                w.kl("skipped", x.skipped).kl("not_run", x.not_run).kv("message", &x.message).end_obj();
             }
-            s.push_str("]}\n");
+            w.end_arr().end_obj();
+            s.push('\n');
         }
         EvalFormat::Text => match (r, error) {
             (Some(r), _) => {
