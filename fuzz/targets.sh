@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The fuzz targets, their seed directories and dictionaries: the one list that
 # `.ci/run` (short runs) and `scripts/fuzz-long.sh` (long runs) both source.
 # Paths are relative to fuzz/, where both call `fuzz_run`. Bash 4.3 or later.
@@ -102,4 +103,5 @@ fuzz_summary() {
         "${ft:--}" "${corp:--}" "${rss:--}" "${artifact:--}"
 }
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 FUZZ_SUMMARY_HEADER="$(printf 'target\texecs\texec/s\tcov\tft\tcorpus\tpeak_rss_mb\tfinding')"

@@ -55,7 +55,7 @@ if ! [[ "$minutes" =~ ^[0-9]+$ && "$minutes" -gt 0 && "$jobs" =~ ^[0-9]+$ && "$j
 fi
 
 cd "$(dirname "$0")/../fuzz"
-# shellcheck source=../fuzz/targets.sh
+# shellcheck source=SCRIPTDIR/../fuzz/targets.sh
 source ./targets.sh
 
 targets=("$@")
