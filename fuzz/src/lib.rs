@@ -18,10 +18,10 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use arena_recordings::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
 use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };
+use arena_recordings::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
 
 pub use arena_recordings_reference as reference;
 
@@ -115,7 +115,8 @@ fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8], parse
 }
 
 /// The PromptKit writer's output must be JSON (checked without serde's
-/// recursion limit, on a thread with room for deep `meta` values).
+/// recursion limit; deep `meta` values on a stack grown in place, never on a
+/// spawned thread: see [`reference::with_deep_stack`]).
 fn assert_valid_json(doc: &str) {
     let check = || {
         let mut de = serde_json::Deserializer::from_str(doc);
@@ -124,9 +125,7 @@ fn assert_valid_json(doc: &str) {
         assert!(r.is_ok(), "PromptKit output is not JSON ({r:?}): {doc:.200}");
     };
     if doc.len() > 2_000 && doc.bytes().filter(|&b| b == b'[' || b == b'{').count() > 200 {
-        std::thread::scope(|s| {
-            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, check).unwrap().join().unwrap()
-        });
+        reference::with_deep_stack(check);
     } else {
         check();
     }

@@ -532,6 +532,40 @@ fn crash_corpus_replays() {
     }
 }
 
+/// `differential__deep-array-in-skipped-event.json`: a session recording
+/// whose skipped event nests 3,000 arrays. The harness used to check such
+/// input on a spawned thread with a large stack, which LeakSanitizer reported
+/// as a leak (`__cxa_thread_atexit_impl`) in long runs. The reference now
+/// grows the stack in place: its check passes even on a caller's small stack.
+#[test]
+fn crash_corpus_deep_skipped_event() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus/crash/differential__deep-array-in-skipped-event.json");
+    let bytes = std::fs::read(&path).unwrap();
+    let start = bytes.windows(2).position(|w| w == b"[[").unwrap();
+    let run = bytes[start..].iter().take_while(|&&b| b == b'[').count();
+    assert!(run > 2_000, "{run} nested arrays");
+    let mut loader = Loader::new();
+    let rec = loader.load_bytes(&bytes, Parser::Session).unwrap();
+    assert_eq!(rec.messages.len(), 2);
+    assert!(!rec.warnings.is_empty(), "the skipped event is reported");
+    // 256 KiB: far too little for serde's 3,000 levels of recursion without
+    // the grown stack (a debug build needs several MiB).
+    let checked = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let mut loader = Loader::new();
+            arena_recordings_reference::PARSERS
+                .map(|p| arena_recordings_reference::check(&mut loader, &bytes, p))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    for r in checked {
+        assert_eq!(r, Ok(()));
+    }
+}
+
 /// Routing findings (`corpus/crash/registry_route__*`, `path \0 hint`):
 /// a glob expanded inside a directory never lists anything outside it.
 #[test]

@@ -289,14 +289,32 @@ fn parse_text(body: &[u8]) -> R<J> {
             Err(e) => Err(classify(body, &e)),
         }
     };
-    if max_depth > 100 {
+    if max_depth > DEEP {
         // serde recursion per level is large; give deep documents room.
-        std::thread::scope(|s| {
-            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, parse).unwrap().join().unwrap()
-        })
+        with_deep_stack(parse)
     } else {
         parse()
     }
+}
+
+/// Nesting beyond which the recursive steps (serde's parse, the tree walk,
+/// the comparison) run on a grown stack.
+const DEEP: usize = 100;
+
+/// Runs `f` with room for [`MAX_DEPTH`] levels of serde recursion: when less
+/// than 128 MiB of stack is left, a 256 MiB segment is mapped and `f` runs on
+/// it, on the current thread (`stacker`; the pages are only touched as used,
+/// and unmapped on return). No thread is spawned, so nothing is left for a
+/// leak checker to report (short-lived threads' thread-local destructor
+/// records are a known LeakSanitizer false positive), and nested calls reuse
+/// the grown segment.
+pub fn with_deep_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(128 << 20, 256 << 20, f)
+}
+
+/// Whether `bytes` nests deeper than [`DEEP`] (outside strings).
+fn is_deep(bytes: &[u8]) -> bool {
+    depth_exceeded_at(bytes, DEEP).1.is_some()
 }
 
 /// The error kind for a serde_json syntax error.
@@ -1655,27 +1673,17 @@ pub fn load(bytes: &[u8], parser: Parser) -> R<Outcome> {
     result
 }
 
-/// Drops a tree; a deep one on a thread with room to spare (dropping recurses).
+/// Drops a tree without recursion (the derived drop recurses once per level):
+/// each node's children are moved out onto a work list before it is dropped.
 fn drop_tree(tree: J) {
-    if tree_depth(&tree) > 100 {
-        std::thread::scope(|s| {
-            std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, move || drop(tree)).unwrap();
-        });
-    }
-}
-
-fn tree_depth(j: &J) -> usize {
-    let mut max = 0;
-    let mut stack = vec![(j, 1usize)];
-    while let Some((j, d)) = stack.pop() {
-        max = max.max(d);
+    let mut stack = vec![tree];
+    while let Some(j) = stack.pop() {
         match j {
-            J::Arr(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
-            J::Obj(items) => stack.extend(items.iter().map(|(_, x)| (x, d + 1))),
+            J::Arr(items) => stack.extend(items),
+            J::Obj(items) => stack.extend(items.into_iter().map(|(_, x)| x)),
             _ => {}
         }
     }
-    max
 }
 
 /// Checks that the byte an error points at is the kind of byte its kind
@@ -1730,7 +1738,18 @@ pub fn check_error_position(bytes: &[u8], e: &arena_recordings::Error) -> Result
 
 /// Runs the crate (with `loader`) and the reference on `bytes` and returns a
 /// description of the first disagreement, if any.
+///
+/// A deeply nested input is checked on a grown stack ([`with_deep_stack`]):
+/// the reference's walk and the comparison of the results recurse.
 pub fn check(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Result<(), String> {
+    if is_deep(bytes) {
+        with_deep_stack(|| check_on_this_stack(loader, bytes, parser))
+    } else {
+        check_on_this_stack(loader, bytes, parser)
+    }
+}
+
+fn check_on_this_stack(loader: &mut Loader, bytes: &[u8], parser: Parser) -> Result<(), String> {
     let expected = load(bytes, parser);
     let actual = loader.load_bytes(bytes, parser);
     if let Err(e) = &actual {
