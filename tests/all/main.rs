@@ -11,6 +11,10 @@ mod differential;
 mod generate;
 mod hostile;
 mod recorder;
+#[cfg(feature = "sql")]
+mod sql;
+#[cfg(not(feature = "sql"))]
+mod sql_disabled;
 mod support;
 mod transcript;
 mod walk;
