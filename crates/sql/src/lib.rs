@@ -5,9 +5,9 @@
 //! `tool_calls`) as DataFusion table providers over the files of a
 //! [`Corpus`](arena_recordings::Corpus).
 //!
-//! * [`RecordingTable`] is the [`TableProvider`]: plain data (the table, the
+//! * [`RecordingTable`] is the [`TableProvider`](datafusion::catalog::TableProvider): plain data (the table, the
 //!   resolved files, the load options), so a codec can serialise it.
-//! * [`RecordingScanExec`] is its [`ExecutionPlan`]: the files spread over
+//! * [`RecordingScanExec`] is its [`ExecutionPlan`](datafusion::physical_plan::ExecutionPlan): the files spread over
 //!   partitions by size, a projection (columns not asked for are never
 //!   built; `count(*)` builds no column at all), and for each partition one
 //!   blocking task with one reused [`Loader`](arena_recordings::Loader), as
@@ -15,7 +15,7 @@
 //! * Filters `id = '...'` / `id IN (...)` on `recordings` and
 //!   `recording_id = ...` on the other tables prune files before loading
 //!   (inexact: DataFusion still applies them).
-//! * [`register`] puts the three tables in a [`SessionContext`]; [`run_query`]
+//! * [`register`] puts the three tables in a [`SessionContext`](datafusion::execution::context::SessionContext); [`run_query`]
 //!   runs one query and writes the rows as a table, CSV or JSON Lines.
 //!
 //! A file that fails to load is a row of `recordings` with `error_kind` and
