@@ -6,8 +6,12 @@
 
 mod eval;
 mod export;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 mod scan;
+#[cfg(feature = "sql")]
+mod sql;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -70,16 +74,24 @@ order (JSON Lines). A loaded recording is {\"id\",\"source\",\"type_hint\",\"mes
 when the loader noticed something); a failed one is {\"id\",\"source\",\"type_hint\",\"error\":\
 {\"kind\",\"message\",\"line\",\"column\",\"offset\"}} (null where unknown). Files are loaded in \
 parallel; output order never depends on the thread count.",
-        after_help = "Example:\n  arena-recordings export corpus/sample/session -j 2 -o sessions.jsonl"
+        after_help = "With --format parquet (a build with `--features parquet` or `--features sql`), \
+-o DIR is required and DIR/recordings.parquet, DIR/messages.parquet and DIR/tool_calls.parquet are \
+written (the tables the README documents; a failed file is a row of recordings with error_kind and \
+error_message).\n\nExamples:\n  arena-recordings export corpus/sample/session -j 2 -o sessions.jsonl\n  \
+arena-recordings export corpus --format parquet -o corpus-parquet"
     )]
     Export {
         #[command(flatten)]
         sources: Sources,
         #[command(flatten)]
         run: Run,
-        /// Write to FILE instead of standard output.
+        /// Write to FILE instead of standard output (with --format parquet: the
+        /// directory to write the three .parquet files into, created if missing).
         #[arg(short, long, value_name = "FILE")]
         output: Option<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
     },
     /// Load every reference and report counts, throughput and the first errors.
     #[command(
@@ -142,6 +154,31 @@ arena-recordings eval checks.eval.yaml runs --format junit -o junit.xml --skip-j
         /// skipped (passed) instead of not run (failed).
         #[arg(long)]
         skip_judges: bool,
+    },
+    /// Run a SQL query over the recordings, messages and tool_calls tables of the sources.
+    #[command(
+        long_about = "Run one SQL query (DataFusion's dialect) over three tables of the sources: \
+recordings (one row per file, failed files included with error_kind and error_message), messages \
+(one row per message) and tool_calls (one row per tool call); the README lists their columns. \
+Files are spread over -j partitions and loaded in parallel; only the tables and columns the query \
+uses are built. Rows go to standard output as a table, CSV (with a header) or JSON Lines (one \
+object per row). Needs a build with `--features sql`.",
+        after_help = "Exit codes: 0 the query ran (failed files are rows, not errors); 2 bad query or \
+usage; 1 output could not be written.\n\nExamples:\n  arena-recordings sql \"SELECT role, count(*) AS n \
+FROM messages GROUP BY role ORDER BY n DESC\" corpus\n  arena-recordings sql \"SELECT id, error_kind, \
+error_message FROM recordings WHERE error_kind IS NOT NULL\" corpus --format json | jq ."
+    )]
+    Sql {
+        /// The query (quote it).
+        #[arg(value_name = "QUERY")]
+        query: String,
+        #[command(flatten)]
+        sources: Sources,
+        #[command(flatten)]
+        run: Run,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SqlFormat::Table)]
+        format: SqlFormat,
     },
     /// Write a deterministic synthetic corpus of realistic recordings.
     #[command(
@@ -206,6 +243,26 @@ enum Format {
     Json,
 }
 
+/// `export --format`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    /// JSON Lines, one object per reference.
+    Jsonl,
+    /// Three Parquet files (recordings, messages, tool_calls) in the -o directory.
+    Parquet,
+}
+
+/// `sql --format`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum SqlFormat {
+    /// A text table.
+    Table,
+    /// CSV with a header line.
+    Csv,
+    /// JSON Lines, one object per row.
+    Json,
+}
+
 impl Run {
     fn options(&self) -> RunOptions {
         let d = RunOptions::default();
@@ -227,8 +284,15 @@ fn main() -> ExitCode {
         Command::Ls { sources, format } => {
             enumerate(&registry, sources).and_then(|c| ls(&c, *format).map(|()| walk_code(&c)))
         }
-        Command::Export { sources, run, output } => enumerate(&registry, sources)
-            .and_then(|c| export::run(&c, &run.options(), output.as_deref()).map(|t| t.max(walk_code(&c)))),
+        Command::Export { sources, run, output, format: ExportFormat::Jsonl } => {
+            enumerate(&registry, sources).and_then(|c| {
+                export::run(&c, &run.options(), output.as_deref()).map(|t| t.max(walk_code(&c)))
+            })
+        }
+        Command::Export { sources, run, output, format: ExportFormat::Parquet } => {
+            export_parquet(&registry, sources, run, output.as_deref())
+        }
+        Command::Sql { query, sources, run, format } => sql(&registry, query, sources, run, *format),
         Command::Scan { sources, run, format } => enumerate(&registry, sources)
             .and_then(|c| scan::run(&c, &run.options(), *format).map(|t| t.max(walk_code(&c)))),
         Command::Eval { config, sources, format, output, run, skip_judges } => eval::run(&eval::Request {
@@ -244,6 +308,42 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(result.unwrap_or_else(|Exit(code)| code))
+}
+
+#[cfg(feature = "parquet")]
+fn export_parquet(
+    registry: &Registry,
+    s: &Sources,
+    run: &Run,
+    output: Option<&std::path::Path>,
+) -> Result<u8, Exit> {
+    let Some(dir) = output else {
+        eprintln!("error: --format parquet needs -o DIR (the directory for the three .parquet files)");
+        return Err(Exit(EXIT_USAGE));
+    };
+    let corpus = enumerate(registry, s)?;
+    parquet::run(&corpus, &run.options(), dir).map(|t| t.max(walk_code(&corpus)))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn export_parquet(_: &Registry, _: &Sources, _: &Run, _: Option<&std::path::Path>) -> Result<u8, Exit> {
+    eprintln!(
+        "error: this arena-recordings was built without Parquet support; \
+rebuild with `cargo build --release --features parquet` (or `--features sql`)"
+    );
+    Err(Exit(EXIT_USAGE))
+}
+
+#[cfg(feature = "sql")]
+fn sql(registry: &Registry, query: &str, s: &Sources, run: &Run, format: SqlFormat) -> Result<u8, Exit> {
+    let corpus = enumerate(registry, s)?;
+    sql::run(query, &corpus, &run.options(), format).map(|t| t.max(walk_code(&corpus)))
+}
+
+#[cfg(not(feature = "sql"))]
+fn sql(_: &Registry, _: &str, _: &Sources, _: &Run, _: SqlFormat) -> Result<u8, Exit> {
+    eprintln!("error: this arena-recordings was built without SQL support; rebuild with `cargo build --release --features sql`");
+    Err(Exit(EXIT_USAGE))
 }
 
 fn generate(

@@ -12,6 +12,10 @@ mod eval;
 mod generate;
 mod hostile;
 mod recorder;
+#[cfg(feature = "sql")]
+mod sql;
+#[cfg(not(feature = "sql"))]
+mod sql_disabled;
 mod support;
 mod transcript;
 mod walk;
