@@ -26,7 +26,7 @@
 //! # std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).unwrap();
 //! let registry = Registry::new();
 //! let mut loader = Loader::new();
-//! let reference = RecordingReference::file("corpus/sample/session/pk_eval-test_geography.recording.json", "");
+//! let reference = RecordingReference::file("corpus/sample/session/travel-booking.recording.json", "");
 //! let result = registry.load_into(&reference, &mut loader);
 //! let mut messages = TableBuilder::new(Table::Messages, None);
 //! messages.push(&reference, 0, &result);
