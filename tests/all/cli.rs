@@ -3,35 +3,10 @@
 //! and output independent of the thread count.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_arena-recordings");
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Out {
-    let o = Command::new(BIN).args(args).current_dir(dir).output().expect("run arena-recordings");
-    Out {
-        code: o.status.code().expect("exit code"),
-        stdout: String::from_utf8(o.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(o.stderr).expect("utf-8 stderr"),
-    }
-}
-
-/// Runs in the crate root (where `corpus/` is).
-fn run(args: &[&str]) -> Out {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn lines(s: &str) -> Vec<Value> {
-    s.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}"))).collect()
-}
+use crate::support::{lines, run, run_in};
 
 fn ids(v: &[Value]) -> Vec<String> {
     v.iter().map(|o| o["id"].as_str().expect("id").to_owned()).collect()

@@ -3,35 +3,11 @@
 //! output, the report formats, and PromptKit's real example config.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Once;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_arena-recordings");
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let o = Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run arena-recordings");
-    Out {
-        code: o.status.code().expect("exit code"),
-        stdout: String::from_utf8(o.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(o.stderr).expect("utf-8 stderr"),
-    }
-}
-
-fn lines(s: &str) -> Vec<Value> {
-    s.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}"))).collect()
-}
+use crate::support::{lines, run};
 
 fn keys(v: &Value) -> Vec<&str> {
     v.as_object().expect("object").keys().map(String::as_str).collect()

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_arena-recordings");
+use crate::support::BIN;
 
 #[test]
 fn sql_and_parquet_say_which_feature_to_build_with() {

@@ -1,6 +1,39 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The `arena-recordings` binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_arena-recordings");
+
+/// What a run of the binary gave.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Out {
+    let o = Command::new(BIN).args(args).current_dir(dir).output().expect("run arena-recordings");
+    Out {
+        code: o.status.code().expect("exit code"),
+        stdout: String::from_utf8(o.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(o.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// Runs the binary in the crate root (where `corpus/` is).
+pub fn run(args: &[&str]) -> Out {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// The JSON values of JSON Lines output.
+pub fn lines(s: &str) -> Vec<Value> {
+    s.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}"))).collect()
+}
 
 /// Every file under `corpus/<dir>`, sorted (empty if the directory is missing).
 pub fn corpus_files(dir: &str) -> Vec<PathBuf> {
