@@ -7,14 +7,22 @@
 # seeds in FUZZ_SEEDS and, if it reads recordings, a dictionary in FUZZ_DICT.
 # `fuzz_check_targets` (run by both scripts) fails when the list and
 # `cargo fuzz list` disagree, so a target cannot be built and never run.
-# The eval-config targets (issue 17) go here when the eval crate has them.
 
 # In the order the scripts run them.
-FUZZ_TARGETS=(session arena_output differential differential_json registry_route recorder_jsonl transcript)
+FUZZ_TARGETS=(session arena_output differential differential_json registry_route recorder_jsonl transcript
+    eval_config eval_run)
 
 # Seeds shared by the JSON targets: the clean sample corpus, the hostile
 # files and every kept finding.
 _json_seeds="../corpus/sample/session ../corpus/sample/arena_output ../corpus/sample/recorder ../corpus/invalid ../corpus/crash"
+
+# Eval configs: our own seeds (fuzz/seeds/eval_config/, one of them the
+# eval_run target's fixed plan), the sample config and, where the public
+# examples lie beside the repository, their configs (read in place).
+_eval_seeds="seeds/eval_config ../corpus/eval"
+if [ -d ../../shared/spec/examples/eval-test/evals ]; then
+    _eval_seeds+=" ../../shared/spec/examples/eval-test/evals"
+fi
 
 # Read-only seed directories per target. Each target also gets its own
 # growing corpus, fuzz/corpus/<target>/ (not committed), listed first so
@@ -27,16 +35,22 @@ declare -A FUZZ_SEEDS=(
     [registry_route]="seeds/registry_route"
     [recorder_jsonl]="../corpus/sample/recorder ../corpus/sample/session ../corpus/crash"
     [transcript]="../corpus/sample/transcript ../corpus/crash"
+    [eval_config]="$_eval_seeds"
+    [eval_run]="seeds/eval_run ../corpus/eval/recordings $_json_seeds ../corpus/sample/transcript"
 )
 
 # libFuzzer dictionaries (fuzz/recordings.dict: the formats' keys and
-# values). The structured and routing targets do without.
+# values, and what the eval handlers read; fuzz/eval.dict: the eval config
+# keys, assertion types and parameters). The structured and routing targets
+# do without.
 declare -A FUZZ_DICT=(
     [session]=recordings.dict
     [arena_output]=recordings.dict
     [differential]=recordings.dict
     [recorder_jsonl]=recordings.dict
     [transcript]=recordings.dict
+    [eval_config]=eval.dict
+    [eval_run]=recordings.dict
 )
 
 # libFuzzer options for every run: a 10 s hang is a finding, and so is

@@ -13,6 +13,9 @@
 //! * [`route_checked`]: arbitrary `(path, hint)` pairs through
 //!   `Registry::find_adapter` and `Registry::enumerate`, against a model of
 //!   the Go routing rules; globs are only expanded inside a private temp dir.
+//! * [`eval::config_checked`] and [`eval::run_checked`]: eval configs
+//!   through the config compiler, and a fixed plan over arbitrary
+//!   recordings (`crates/eval`).
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,8 @@ use arena_recordings::{
 use arena_recordings::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
 
 pub use arena_recordings_reference as reference;
+
+pub mod eval;
 
 /// Every parser [`load_checked`] is run with by the `any_format`-style loops
 /// (the per-format targets name theirs). Add new `Parser` variants here.

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use serde_json::Value;
 
+use crate::budget::Budget;
 use crate::handlers::{all_names, canonical, Handler, NEEDS_SERVICE};
 use crate::params::{normalise, Params};
 use crate::yaml::{self, Kind, Node, Pos};
@@ -50,6 +50,8 @@ pub fn suggest<'n>(input: &str, names: impl IntoIterator<Item = &'n str>) -> Opt
 
 struct Loader<'f> {
     file: &'f Path,
+    /// What the config's regexes may still compile to.
+    budget: Budget,
 }
 
 type R<T> = Result<T, ConfigError>;
@@ -62,7 +64,8 @@ impl Loader<'_> {
     /// The entries of a mapping node, checking every key against `allowed`.
     fn closed<'n>(&self, node: &'n Node, path: &str, allowed: &[&str]) -> R<&'n [(Node, Node)]> {
         let Some(entries) = node.as_map() else {
-            return Err(self.err(node.pos, format!("{path}: expected a mapping, found {}", node.describe())));
+            let what = if path.is_empty() { "the config" } else { path };
+            return Err(self.err(node.pos, format!("{what}: expected a mapping, found {}", node.describe())));
         };
         for (k, _) in entries {
             let Some(name) = k.key_text() else {
@@ -113,9 +116,16 @@ pub fn load(path: &Path) -> R<Plan> {
 }
 
 /// Parses config `text`; `path` names it in errors and anchors relative
-/// recording paths.
+/// recording paths. Every error position is inside `text`.
 pub fn parse(text: &str, path: &Path) -> R<Plan> {
-    let l = Loader { file: path };
+    compile(text, path).map_err(|mut e| {
+        e.pos = e.pos.map(|p| yaml::clamp(p, text));
+        e
+    })
+}
+
+fn compile(text: &str, path: &Path) -> R<Plan> {
+    let l = Loader { file: path, budget: Budget::default() };
     let root = yaml::parse(text).map_err(|e| l.err(e.pos, format!("invalid YAML: {}", e.message)))?;
     let Some(root) = root else {
         return Err(ConfigError { file: path.to_owned(), pos: None, message: "the config is empty".into() });
@@ -342,7 +352,7 @@ fn assertion(l: &Loader<'_>, node: &Node, path: &str, scope: Scope) -> R<Asserti
     let check = if let Some((_, needs)) = NEEDS_SERVICE.iter().find(|(n, _)| *n == canon) {
         Check::NeedsService(needs)
     } else {
-        let h = Handler::compile(canon, &inner_params).map_err(|pe| {
+        let h = Handler::compile(canon, &inner_params, &l.budget).map_err(|pe| {
             let pos = match &pe.key {
                 Some(k) if inner_written == written => key_pos(k),
                 _ => ppos,
@@ -379,14 +389,8 @@ fn when(l: &Loader<'_>, node: &Node, path: &str) -> R<When> {
             "tool_called" => w.tool_called = Some(l.string(v, &format!("{path}.tool_called"))?),
             "tool_called_pattern" => {
                 let p = l.string(v, &format!("{path}.tool_called_pattern"))?;
-                let re = Regex::new(&crate::gotext::go_regex(&p)).map_err(|e| {
-                    l.err(
-                        v.pos,
-                        format!(
-                            "{path}.tool_called_pattern: invalid regex {p:?}: {}",
-                            last_line(&e.to_string())
-                        ),
-                    )
+                let re = l.budget.regex(&crate::gotext::go_regex(&p)).map_err(|e| {
+                    l.err(v.pos, format!("{path}.tool_called_pattern: invalid regex {p:?}: {e}"))
                 })?;
                 w.tool_called_pattern = Some(re);
             }
@@ -412,8 +416,4 @@ fn when(l: &Loader<'_>, node: &Node, path: &str) -> R<When> {
         }
     }
     Ok(w)
-}
-
-fn last_line(s: &str) -> String {
-    s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
 }

@@ -7,6 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde_json::{Map, Value};
 
+use crate::budget::Budget;
 use crate::context::{content_of, Call, Ctx};
 use crate::gotext::{deep_equal, go_text, lower};
 use crate::params::{boolean, int, map, num, string, strs, tool_names, Params};
@@ -471,22 +472,23 @@ fn valid_json(text: &str) -> Result<(), String> {
     serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| e.to_string())
 }
 
-fn compile_regex(key: &str, pattern: &str) -> Result<Regex, ParamError> {
-    Regex::new(&crate::gotext::go_regex(pattern))
-        .map_err(|e| perr(key, format!("invalid regex {pattern:?}: {}", first_line(&e.to_string()))))
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
+fn compile_regex(key: &str, pattern: &str, budget: &Budget) -> Result<Regex, ParamError> {
+    budget
+        .regex(&crate::gotext::go_regex(pattern))
+        .map_err(|e| perr(key, format!("invalid regex {pattern:?}: {e}")))
 }
 
 /// Regexes for a mapping `arg -> pattern`.
-fn regex_map(key: &str, m: Option<&Map<String, Value>>) -> Result<Vec<(String, Regex)>, ParamError> {
+fn regex_map(
+    key: &str,
+    m: Option<&Map<String, Value>>,
+    budget: &Budget,
+) -> Result<Vec<(String, Regex)>, ParamError> {
     let mut v = Vec::new();
     if let Some(m) = m {
         for (k, p) in m {
             let text = go_text(p, false);
-            v.push((k.clone(), compile_regex(key, &text)?));
+            v.push((k.clone(), compile_regex(key, &text, budget)?));
         }
     }
     Ok(v)
@@ -705,12 +707,12 @@ fn expected_args(m: Option<&Map<String, Value>>) -> Vec<(String, Value)> {
     m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
 }
 
-fn opt_regex(p: &Params, key: &str) -> Result<Option<Regex>, ParamError> {
+fn opt_regex(p: &Params, key: &str, budget: &Budget) -> Result<Option<Regex>, ParamError> {
     let s = string(p, key);
     if s.is_empty() {
         Ok(None)
     } else {
-        compile_regex(key, &s).map(Some)
+        compile_regex(key, &s, budget).map(Some)
     }
 }
 
@@ -721,14 +723,14 @@ fn positive(p: &Params, keys: &[&str]) -> Option<i64> {
 impl Handler {
     /// Compiles the handler `canonical` from normalised params. Errors are
     /// the load-time checks (§3.6) plus invalid regexes and schemas.
-    pub fn compile(canonical: &str, p: &Params) -> Result<Handler, ParamError> {
+    pub fn compile(canonical: &str, p: &Params, budget: &Budget) -> Result<Handler, ParamError> {
         use Handler as H;
         Ok(match canonical {
             "contains" => H::Contains(Patterns::new(strs(p, "patterns"))),
             "regex" => {
                 let source = string(p, "pattern");
                 H::Regex {
-                    pattern: opt_regex(p, "pattern")?,
+                    pattern: opt_regex(p, "pattern", budget)?,
                     source,
                     expect: boolean(p, "expect_match").unwrap_or(true),
                 }
@@ -780,7 +782,7 @@ impl Handler {
                     let mut v = Vec::new();
                     for w in &pats {
                         let re = format!(r"(?i)(?-u:\b){}(?-u:\b)", regex::escape(w));
-                        v.push(compile_regex("patterns", &re)?);
+                        v.push(compile_regex("patterns", &re, budget)?);
                     }
                     Some(v)
                 } else {
@@ -873,9 +875,9 @@ impl Handler {
             "tool_calls_with_args" => H::ToolCallsWithArgs {
                 tool: string(p, "tool_name"),
                 expected: expected_args(map(p, "expected_args")),
-                args_match: regex_map("args_match", map(p, "args_match"))?,
+                args_match: regex_map("args_match", map(p, "args_match"), budget)?,
                 includes: Patterns::new(strs(p, "result_includes")),
-                matches: opt_regex(p, "result_matches")?,
+                matches: opt_regex(p, "result_matches", budget)?,
                 no_error: boolean(p, "no_error").unwrap_or(false),
             },
             "tool_call_count" => {
@@ -890,8 +892,9 @@ impl Handler {
                         steps.push(ChainStep {
                             tool: string(s, "tool"),
                             includes: Patterns::new(strs(s, "result_includes")),
-                            matches: opt_regex(s, "result_matches").map_err(|e| perr("steps", e.message))?,
-                            args_match: regex_map("steps", map(s, "args_match"))?,
+                            matches: opt_regex(s, "result_matches", budget)
+                                .map_err(|e| perr("steps", e.message))?,
+                            args_match: regex_map("steps", map(s, "args_match"), budget)?,
                             no_error: boolean(s, "no_error").unwrap_or(false),
                         });
                     }
@@ -927,7 +930,7 @@ impl Handler {
             },
             "tool_result_matches" => H::ToolResultMatches {
                 tool: string(p, "tool"),
-                re: opt_regex(p, "pattern")?,
+                re: opt_regex(p, "pattern", budget)?,
                 occurrence: int(p, "occurrence").unwrap_or(1),
             },
             "tool_result_has_media" => {

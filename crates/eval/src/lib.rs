@@ -46,6 +46,7 @@
 //! assert!(result.passed);
 //! ```
 
+mod budget;
 mod config;
 mod context;
 mod gotext;

@@ -629,6 +629,11 @@ fn bad_configs_are_positioned() {
     assert!(e.contains("turns[0].all_turns.assertions[0]") && e.contains("max"), "{e}");
     let e = config_error(&config(&[], &["{type: regex, params: {pattern: '(unclosed'}}"]));
     assert!(e.starts_with("bad.eval.yaml:8:") && e.contains("invalid regex"), "{e}");
+    let e = config_error(&config(&[], &[r"{type: regex, params: {pattern: '(\w{1000}){1000}'}}"]));
+    assert!(e.starts_with("bad.eval.yaml:8:") && e.contains("compiles to more than 4 MiB"), "{e}");
+    let e =
+        config_error(&config(&[], &[r"{type: contains, when: {tool_called_pattern: '(\w{1000}){1000}'}}"]));
+    assert!(e.contains("tool_called_pattern: invalid regex") && e.contains("MiB"), "{e}");
     let e = config_error(&config(&[], &["{type: json_schema, params: {schema: {type: 12}}}"]));
     assert!(e.contains("invalid JSON schema"), "{e}");
     let e = config_error(&config(&[], &["{type: contains, params: [x]}"]));
@@ -716,4 +721,23 @@ fn alias_bombs_are_config_errors() {
     let ok = config(&[], &["&c {type: contains, params: {patterns: [x]}}", "*c"]);
     let plan = Plan::parse(&ok, Path::new("t.eval.yaml")).unwrap();
     assert_eq!(plan.assertions.len(), 2);
+}
+
+#[test]
+fn a_syntax_error_at_the_end_of_input_is_inside_the_text() {
+    // No final line break: the scanner reports the line after the last.
+    for text in
+        ["# c\napiVersion: promptkit.altairalabs.ai/v1alpha1\nkinAitemse", "# c\r\nkind: Eval\r\nkinAitemse"]
+    {
+        let Err(e) = Plan::parse(text, Path::new("end.eval.yaml")) else { panic!("{text:?} compiled") };
+        let pos = e.pos.expect("a position");
+        assert_eq!(pos.line, 3, "{e}");
+        assert!(pos.column <= "kinAitemse".len() + 1, "{e}");
+    }
+    // A document that is one node ending the input (a null with an anchor
+    // and a tag): the node's position is the line after the last.
+    let Err(e) = Plan::parse(" &itn!!", Path::new("end.eval.yaml")) else { panic!("compiled") };
+    let pos = e.pos.expect("a position");
+    assert_eq!((pos.line, e.message.contains("expected a mapping")), (1, true), "{e}");
+    assert!(pos.column <= 8, "{e}");
 }

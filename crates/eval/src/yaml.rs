@@ -191,6 +191,34 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
     Ok(b.root)
 }
 
+/// `pos`, or the end of the last line when the scanner reports a position
+/// past the end of `text` (it does at the end of input without a final
+/// line break: the line after the last one, for errors and for the nodes
+/// that end there).
+pub fn clamp(pos: Pos, text: &str) -> Pos {
+    // Lines as YAML ends them: `\n`, `\r\n` or a lone `\r`.
+    let mut lines = 1;
+    let mut last = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => (lines, last) = (lines + 1, 0),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                (lines, last) = (lines + 1, 0);
+            }
+            _ => last += 1,
+        }
+    }
+    if pos.line > lines {
+        Pos { line: lines, column: last + 1 }
+    } else {
+        pos
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<(Node, usize, Option<Node>)>,
