@@ -56,7 +56,12 @@ fn check_error(text: &str, e: &ConfigError) {
     let lines = line_lengths(text);
     assert!(pos.line <= lines.len(), "line {} past the end ({} lines): {e}", pos.line, lines.len());
     let len = lines[pos.line - 1];
-    assert!(pos.column <= len + 1, "column {} past the end of line {} ({len} chars): {e}", pos.column, pos.line);
+    assert!(
+        pos.column <= len + 1,
+        "column {} past the end of line {} ({len} chars): {e}",
+        pos.column,
+        pos.line
+    );
     let prefix = format!("{CONFIG}:{}:{}: ", pos.line, pos.column);
     assert!(shown.starts_with(&prefix), "{shown:?} does not start with {prefix:?}");
 }
@@ -89,7 +94,8 @@ fn check_plan(plan: &Plan) {
 pub fn check_results(plan: &Plan, rec: &Recording<'_>, opts: &EvalOptions, r: &RecordResult) {
     let assistants: Vec<usize> =
         rec.messages.iter().enumerate().filter(|(_, m)| m.role == "assistant").map(|(i, _)| i).collect();
-    let turn: Vec<usize> = (0..plan.assertions.len()).filter(|&i| plan.assertions[i].scope == Scope::Turn).collect();
+    let turn: Vec<usize> =
+        (0..plan.assertions.len()).filter(|&i| plan.assertions[i].scope == Scope::Turn).collect();
     let conv: Vec<usize> =
         (0..plan.assertions.len()).filter(|&i| plan.assertions[i].scope == Scope::Conversation).collect();
     assert_eq!(

@@ -21,7 +21,25 @@ pub const ROW_GROUP_BYTES: usize = 64 << 20;
 /// the corpus size.
 pub struct ParquetSink {
     writers: Vec<(PathBuf, ArrowWriter<File>)>,
+    /// Per table, small batches not yet written and their row count: the
+    /// corpus hands over one batch per file, and one `ArrowWriter::write`
+    /// per file costs more than the encoding of its rows.
+    pending: Vec<Pending>,
 }
+
+/// Small batches of one table gathered before they are written as one.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    batches: Vec<RecordBatch>,
+    rows: usize,
+    bytes: usize,
+}
+
+/// Rows gathered from small batches before they are written as one.
+pub const COALESCE_ROWS: usize = crate::BATCH_ROWS;
+
+/// Bytes of Arrow data gathered at most before they are written.
+pub const COALESCE_BYTES: usize = 8 << 20;
 
 impl std::fmt::Debug for ParquetSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,7 +85,7 @@ impl ParquetSink {
                 .map_err(|error| SinkError { path: path.clone(), error })?;
             writers.push((path, writer));
         }
-        Ok(ParquetSink { writers })
+        Ok(ParquetSink { writers, pending: vec![Pending::default(); Table::ALL.len()] })
     }
 
     /// The three files, in [`Table::ALL`] order.
@@ -76,8 +94,40 @@ impl ParquetSink {
     }
 
     /// Appends a batch (with the table's full schema) to the table's file.
+    /// Batches under [`COALESCE_ROWS`] rows are gathered and written as one.
     pub fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), SinkError> {
-        let (path, writer) = &mut self.writers[table as usize];
+        let t = table as usize;
+        let bytes = batch.get_array_memory_size();
+        let p = &mut self.pending[t];
+        if p.batches.is_empty() && (batch.num_rows() >= COALESCE_ROWS || bytes >= COALESCE_BYTES) {
+            return self.write_now(t, batch);
+        }
+        if batch.num_rows() > 0 {
+            p.batches.push(batch.clone());
+            p.rows += batch.num_rows();
+            p.bytes += bytes;
+        }
+        if p.rows >= COALESCE_ROWS || p.bytes >= COALESCE_BYTES {
+            self.flush_pending(t)?;
+        }
+        Ok(())
+    }
+
+    fn flush_pending(&mut self, t: usize) -> Result<(), SinkError> {
+        let batches = std::mem::take(&mut self.pending[t]).batches;
+        match batches.len() {
+            0 => Ok(()),
+            1 => self.write_now(t, &batches[0]),
+            _ => {
+                let batch = arrow_select::concat::concat_batches(&batches[0].schema(), &batches)
+                    .map_err(|e| SinkError { path: self.writers[t].0.clone(), error: e.into() })?;
+                self.write_now(t, &batch)
+            }
+        }
+    }
+
+    fn write_now(&mut self, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+        let (path, writer) = &mut self.writers[t];
         let wrap = |error| SinkError { path: path.clone(), error };
         writer.write(batch).map_err(wrap)?;
         if writer.in_progress_size() >= ROW_GROUP_BYTES {
@@ -86,8 +136,11 @@ impl ParquetSink {
         Ok(())
     }
 
-    /// Flushes the last row groups and writes the footers.
-    pub fn close(self) -> Result<(), SinkError> {
+    /// Writes what is gathered, flushes the last row groups and writes the footers.
+    pub fn close(mut self) -> Result<(), SinkError> {
+        for t in 0..self.writers.len() {
+            self.flush_pending(t)?;
+        }
         for (path, writer) in self.writers {
             writer.close().map_err(|error| SinkError { path: path.clone(), error })?;
         }
@@ -102,7 +155,8 @@ impl ParquetSink {
 /// the workers with each file's size.
 ///
 /// Memory is bounded by the corpus engine's reorder window (a few files per
-/// thread) plus one row group per table ([`ROW_GROUP_BYTES`]).
+/// thread) plus, per table, the small batches being gathered
+/// ([`COALESCE_BYTES`]) and one row group ([`ROW_GROUP_BYTES`]).
 pub fn export_corpus(
     corpus: &arena_recordings::Corpus,
     opts: &arena_recordings::RunOptions,
