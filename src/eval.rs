@@ -8,12 +8,11 @@ use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use arena_eval::{EvalOptions, Plan, RecordResult};
-use arena_recordings::write::{go, Escape, JsonWriter};
 use arena_recordings::{Corpus, Registry, RunOptions, Timestamp};
 use clap::ValueEnum;
 
 use crate::progress::Progress;
-use crate::{output_error, write_error_object, Exit, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::{output_error, Exit, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Some assertion failed or was not run.
 pub const EXIT_ASSERTIONS: u8 = 4;
@@ -111,23 +110,15 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
                     Done { chunk, details, failed, result: Some(r), error: None }
                 }
                 Err(e) => {
-                    let mut chunk = String::new();
-                    let mut details = String::new();
-                    let mut failed = String::new();
-                    match format {
+                    let (chunk, details, failed) = match format {
                         EvalFormat::Jsonl => {
-                            let mut w = JsonWriter::compact(&mut chunk, Escape::Go);
-                            w.obj().kv("id", id).kv("eval_id", &plan.eval_id);
-                            write_error_object(w.key("error"), e);
-                            w.end_obj();
-                            chunk.push('\n');
+                            (arena_report::eval_line(&plan, id, Err(e)), String::new(), String::new())
                         }
                         _ => {
                             let secs = t0.elapsed().as_secs_f64();
-                            (chunk, details, failed) =
-                                render(format, &plan, id, None, Some(&e.to_string()), secs, 0);
+                            render(format, &plan, id, None, Some(&e.to_string()), secs, 0)
                         }
-                    }
+                    };
                     Done { chunk, details, failed, result: None, error: Some(e.to_string()) }
                 }
             };
@@ -205,19 +196,7 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
 /// The sources: the command line's, or the config's `recording.path`
 /// relative to the config's folder, with `recording.type` as the hint.
 fn enumerate(registry: &Registry, plan: &Plan, sources: &[String]) -> Result<Corpus, Exit> {
-    let hint = plan.recording_type.as_str();
-    let result = if sources.is_empty() {
-        Corpus::enumerate(registry, &[plan.resolved_recording_path()], hint)
-    } else {
-        // Files whose names an adapter claims keep their own format; the
-        // config's type is the hint only when some file is unclaimed.
-        match Corpus::enumerate(registry, sources, "") {
-            Ok(c) if !hint.is_empty() && c.entries().iter().any(|e| e.adapter_name().is_none()) => {
-                Corpus::enumerate(registry, sources, hint)
-            }
-            other => other,
-        }
-    };
+    let result = arena_report::eval_corpus(registry, plan, sources);
     let corpus = result.map_err(|e| {
         eprintln!("error: {e}");
         Exit(EXIT_USAGE)
@@ -232,16 +211,6 @@ fn place(turn: Option<usize>) -> String {
     match turn {
         Some(t) => format!("[turn {t}]"),
         None => "[conversation]".to_owned(),
-    }
-}
-
-/// A score as JSON: the number as Go writes a float64, or `null`.
-fn score_json(w: &mut JsonWriter<'_>, score: Option<f64>) {
-    match score {
-        Some(v) if v.is_finite() => go::write_f64(w.raw(), v),
-        _ => {
-            w.lit("null");
-        }
     }
 }
 
@@ -261,21 +230,7 @@ fn render(
     match format {
         EvalFormat::Jsonl => {
             let r = r.expect("jsonl errors are written by the caller");
-            let mut w = JsonWriter::compact(&mut s, Escape::Go);
-            w.obj().kv("id", id).kv("eval_id", &plan.eval_id).kl("passed", r.passed).key("results").arr();
-            for x in &r.results {
-                let a = &plan.assertions[x.assertion];
-                w.obj().kv("scope", x.scope.as_str());
-                match x.turn {
-                    Some(t) => w.kl("turn", t),
-                    None => w.kl("turn", "null"),
-                };
-                w.kv("type", &a.written_type).kv("canonical_type", &a.canonical_type).kl("passed", x.passed);
-                score_json(w.key("score"), x.score);
-                w.kl("skipped", x.skipped).kl("not_run", x.not_run).kv("message", &x.message).end_obj();
-            }
-            w.end_arr().end_obj();
-            s.push('\n');
+            s = arena_report::eval_line(plan, id, Ok(r));
         }
         EvalFormat::Text => match (r, error) {
             (Some(r), _) => {

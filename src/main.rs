@@ -17,7 +17,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use arena_recordings::write::{Escape, JsonWriter};
-use arena_recordings::{Corpus, Error, Registry, RunOptions};
+use arena_recordings::{Corpus, Registry, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Every reference loaded.
@@ -431,7 +431,7 @@ fn ls(corpus: &Corpus, format: Format) -> Result<(), Exit> {
             Format::Json => {
                 let mut w = JsonWriter::compact(&mut line, Escape::Go);
                 w.obj();
-                export::head(&mut w, r);
+                arena_report::write_head(&mut w, r);
                 w.end_obj();
             }
         }
@@ -448,20 +448,6 @@ fn output_error(e: io::Error) -> Exit {
     }
     eprintln!("error: writing output: {e}");
     Exit(EXIT_IO)
-}
-
-/// An error as the JSON object `export` writes:
-/// `{"kind","message","line","column","offset"}` (null where unknown).
-fn write_error_object(w: &mut JsonWriter<'_>, e: &Error) {
-    let pos = e.position();
-    let num = |v: Option<usize>| v.map_or_else(|| "null".to_string(), |v| v.to_string());
-    w.obj()
-        .kv("kind", e.kind().as_str())
-        .kv("message", e.message())
-        .kl("line", num(pos.map(|p| p.line)))
-        .kl("column", num(pos.map(|p| p.column)))
-        .kl("offset", num(e.offset()))
-        .end_obj();
 }
 
 /// Whether stderr is a terminal (progress bars are drawn only then).

@@ -45,9 +45,12 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 
+mod stream;
+
 pub use parquet_sink::{
     export_corpus, ParquetSink, SinkError, COALESCE_BYTES, COALESCE_ROWS, ROW_GROUP_BYTES,
 };
+pub use stream::TableStream;
 
 /// The Arrow and Parquet crates this crate is built on (arrow 59.2), to read
 /// its output with the same versions.

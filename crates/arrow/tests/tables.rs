@@ -296,3 +296,47 @@ fn run_options_are_irrelevant_to_rows() {
         assert_eq!(arrow_select_concat(&seq[i]), arrow_select_concat(&par[i]));
     }
 }
+
+#[test]
+fn table_stream_gives_the_same_rows_in_batches_of_the_row_budget() {
+    use arena_recordings_arrow::{TableStream, BATCH_ROWS};
+    use arrow_array::RecordBatchReader;
+    // Many small files: one tiny batch each, gathered into full batches.
+    let dir = tempfile::tempdir().unwrap();
+    arena_recordings_generate::generate(
+        dir.path(),
+        &arena_recordings_generate::GenerateOptions {
+            files: 300,
+            seed: 5,
+            media_kb: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = Corpus::enumerate(&Registry::new(), &[dir.path().to_str().unwrap()], "").unwrap();
+    let seq = build(&c);
+    for (i, table) in Table::ALL.into_iter().enumerate() {
+        let opts = RunOptions { threads: 2, ..RunOptions::default() };
+        let stream = TableStream::new(c.clone(), opts, table).unwrap();
+        assert_eq!(stream.schema(), table.schema());
+        let got: Vec<RecordBatch> = stream.map(|b| b.unwrap()).collect();
+        assert_eq!(arrow_select_concat(&got), arrow_select_concat(&seq[i]), "{}", table.name());
+        let rows: usize = got.iter().map(|b| b.num_rows()).sum();
+        let want_rows: usize = seq[i].iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, want_rows);
+        // The files' small batches are gathered: every batch but the last is full.
+        assert_eq!(got.len(), rows.div_ceil(BATCH_ROWS), "{}", table.name());
+        if let Some((_, init)) = got.split_last() {
+            assert!(init.iter().all(|b| b.num_rows() == BATCH_ROWS), "{}", table.name());
+        }
+    }
+    // Failed files are recordings rows with their error, as everywhere.
+    let bad = corpus(&["corpus/invalid"]);
+    let got: Vec<RecordBatch> = TableStream::new(bad.clone(), RunOptions::default(), Table::Recordings)
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect();
+    let kinds = strs(&got, "error_kind");
+    assert_eq!(kinds.len(), bad.len());
+    assert!(kinds.iter().all(|k| k.is_some()));
+}

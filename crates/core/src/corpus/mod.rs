@@ -84,8 +84,10 @@ use crate::registry::{RecordingAdapter, RecordingReference, Registry};
 use crate::walk::{self, is_glob_pattern};
 
 mod run;
+mod stream;
 
 pub use run::{RunOptions, Tally, Visit};
+pub use stream::{Next, OrderedStream};
 
 /// One file of a corpus: its reference, its size, and the adapter that claimed it.
 #[derive(Clone)]

@@ -290,3 +290,78 @@ fn from_references_routes_each_reference() {
     let tally = c.for_each(&RunOptions::default(), |v| assert!(v.result.unwrap_err().is_io()));
     assert_eq!(tally.failed, 2);
 }
+
+#[test]
+fn stream_ordered_yields_every_entry_in_order_then_the_tally() {
+    let d = corpus_dir(150, 7);
+    let c = Corpus::enumerate(&Registry::new(), &[d.path().to_str().unwrap()], "").unwrap();
+    let expected = ids(&c);
+    let failed = (0..150).filter(|i| i % 7 == 6).count();
+    for threads in [1, 3] {
+        let opts = RunOptions { threads, window: 4, ..RunOptions::default() };
+        let mut s = c
+            .clone()
+            .stream_ordered(opts, 2, |v| (v.entry.reference().id.clone(), v.result.is_ok()))
+            .unwrap();
+        assert_eq!(s.tally(), None, "no tally before the end");
+        let got: Vec<(String, bool)> = s.by_ref().collect();
+        assert_eq!(got.iter().map(|g| g.0.clone()).collect::<Vec<_>>(), expected);
+        assert_eq!(got.iter().filter(|g| !g.1).count(), failed);
+        let t = s.tally().unwrap();
+        assert_eq!((t.files, t.failed), (150, failed));
+        assert_eq!(s.next(), None);
+        assert!(matches!(s.next_timeout(std::time::Duration::ZERO), Next::Done));
+    }
+}
+
+#[test]
+fn stream_ordered_next_timeout_reports_pending_then_items() {
+    let d = corpus_dir(3, 0);
+    let c = Corpus::enumerate(&Registry::new(), &[d.path().to_str().unwrap()], "").unwrap();
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let g = gate.clone();
+    let opts = RunOptions { threads: 1, ..RunOptions::default() };
+    let mut s = c
+        .stream_ordered(opts, 1, move |v| {
+            if v.index == 0 {
+                g.wait();
+            }
+            v.index
+        })
+        .unwrap();
+    // The first value waits for the barrier: nothing yet.
+    assert!(matches!(s.next_timeout(std::time::Duration::from_millis(20)), Next::Pending));
+    gate.wait();
+    let mut got = Vec::new();
+    loop {
+        match s.next_timeout(std::time::Duration::from_secs(10)) {
+            Next::Item(i) => got.push(i),
+            Next::Pending => {}
+            Next::Done => break,
+        }
+    }
+    assert_eq!(got, [0, 1, 2]);
+}
+
+#[test]
+fn dropping_a_stream_stops_the_run() {
+    let d = corpus_dir(400, 0);
+    let c = Corpus::enumerate(&Registry::new(), &[d.path().to_str().unwrap()], "").unwrap();
+    let visited = std::sync::Arc::new(AtomicUsize::new(0));
+    let v2 = visited.clone();
+    let opts = RunOptions { threads: 2, window: 2, ..RunOptions::default() };
+    let mut s = c
+        .stream_ordered(opts, 1, move |v| {
+            v2.fetch_add(1, Ordering::SeqCst);
+            v.index
+        })
+        .unwrap();
+    assert_eq!(s.next(), Some(0));
+    drop(s);
+    // The drop joined the run: nothing is loaded after it, and the window
+    // and the channel bound how far the workers got.
+    let after = visited.load(Ordering::SeqCst);
+    assert!(after < 20, "{after} entries loaded after taking one");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(visited.load(Ordering::SeqCst), after);
+}

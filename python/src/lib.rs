@@ -1,0 +1,387 @@
+//! `arena_recordings._native`: the engine for Python (see `python/README`
+//! in the repository's README, "Python"). The public names are re-exported
+//! by `arena_recordings/__init__.py`, which also holds the docstrings users
+//! read; the type stubs are in `arena_recordings/__init__.pyi`.
+//!
+//! Every object handed to Python is one `arena-recordings` writes (an
+//! `export` line, the `scan --format json` object, an `eval --format jsonl`
+//! line), built by `arena_report` and read with `json.loads`, so the
+//! package and the CLI cannot drift apart. Corpora are loaded on the
+//! engine's workers with the GIL released; iterators pull from a bounded
+//! background run and look for Ctrl-C between waits.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use arena_eval::{EvalOptions, Plan};
+use arena_recordings::write::{Escape, JsonWriter};
+use arena_recordings::{Corpus, Error, Loader, Next, OrderedStream, Registry, RunOptions, Visit};
+use arena_recordings_arrow::{Table, TableStream};
+use arena_report::{eval_corpus, eval_line, export_line, write_head, ScanStats};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3_arrow::PyRecordBatchReader;
+
+create_exception!(
+    _native,
+    RecordingError,
+    PyException,
+    "A recording (or a source) that could not be loaded."
+);
+create_exception!(_native, ConfigError, PyValueError, "An eval config that cannot be used.");
+
+/// How long an iterator waits for the workers before it looks for Ctrl-C.
+const POLL: Duration = Duration::from_millis(50);
+/// Results waiting between the background run and the Python iterator.
+const CHANNEL: usize = 64;
+
+/// `sources` as the CLI takes them: one path (str or os.PathLike) or an
+/// iterable of them.
+fn sources(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    fn one(p: PathBuf) -> PyResult<String> {
+        p.into_os_string()
+            .into_string()
+            .map_err(|p| PyValueError::new_err(format!("source is not valid UTF-8: {}", p.to_string_lossy())))
+    }
+    if let Ok(p) = obj.extract::<PathBuf>() {
+        return Ok(vec![one(p)?]);
+    }
+    let Ok(iter) = obj.try_iter() else {
+        return Err(PyTypeError::new_err("sources: expected a path or an iterable of paths"));
+    };
+    let mut out = Vec::new();
+    for item in iter {
+        let p = item?
+            .extract::<PathBuf>()
+            .map_err(|_| PyTypeError::new_err("sources: every item must be a str or os.PathLike"))?;
+        out.push(one(p)?);
+    }
+    Ok(out)
+}
+
+/// What a [`RecordingError`] carries: the error's text, kind, message, path
+/// and position (built without the GIL).
+struct ErrorArgs {
+    text: String,
+    kind: &'static str,
+    message: String,
+    path: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    offset: Option<usize>,
+}
+
+fn recording_error_args(e: &Error) -> ErrorArgs {
+    let pos = e.position();
+    ErrorArgs {
+        text: e.to_string(),
+        kind: e.kind().as_str(),
+        message: e.message().to_owned(),
+        path: e.path().map(|p| p.to_string_lossy().into_owned()),
+        line: pos.map(|p| p.line),
+        column: pos.map(|p| p.column),
+        offset: e.offset(),
+    }
+}
+
+impl ErrorArgs {
+    fn into_err(self, py: Python<'_>) -> PyErr {
+        let err = RecordingError::new_err(self.text);
+        let value = err.value(py);
+        let set = || -> PyResult<()> {
+            value.setattr("kind", self.kind)?;
+            value.setattr("message", self.message)?;
+            value.setattr("path", self.path)?;
+            value.setattr("line", self.line)?;
+            value.setattr("column", self.column)?;
+            value.setattr("offset", self.offset)?;
+            Ok(())
+        };
+        set().err().unwrap_or(err)
+    }
+}
+
+/// A [`RecordingError`] for `e`.
+fn recording_error(py: Python<'_>, e: &Error) -> PyErr {
+    recording_error_args(e).into_err(py)
+}
+
+fn run_options(threads: Option<usize>) -> RunOptions {
+    RunOptions { threads: threads.unwrap_or(0), ..RunOptions::default() }
+}
+
+/// Enumerates `sources`; walk errors become Python warnings (nothing is
+/// skipped silently).
+fn enumerate(py: Python<'_>, sources: &[String], type_hint: Option<&str>) -> PyResult<Corpus> {
+    let registry = Registry::new();
+    let hint = type_hint.unwrap_or("");
+    let corpus =
+        py.detach(|| Corpus::enumerate(&registry, sources, hint)).map_err(|e| recording_error(py, &e))?;
+    warn_walk_errors(py, &corpus)?;
+    Ok(corpus)
+}
+
+fn warn_walk_errors(py: Python<'_>, corpus: &Corpus) -> PyResult<()> {
+    if corpus.walk_errors().is_empty() {
+        return Ok(());
+    }
+    let warn = py.import("warnings")?.getattr("warn")?;
+    for e in corpus.walk_errors() {
+        warn.call1((format!("skipped: {e}"),))?;
+    }
+    Ok(())
+}
+
+fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.getattr("loads")?.call1((text,))
+}
+
+/// The references `sources` expand to (the `arena-recordings ls --format
+/// json` objects: `id`, `source`, `type_hint`), in order; nothing is loaded.
+#[pyfunction]
+#[pyo3(signature = (sources, type_hint=None))]
+fn references<'py>(
+    py: Python<'py>,
+    sources: &Bound<'py, PyAny>,
+    type_hint: Option<&str>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let sources = self::sources(sources)?;
+    let corpus = enumerate(py, &sources, type_hint)?;
+    corpus
+        .entries()
+        .iter()
+        .map(|e| {
+            let mut line = String::new();
+            let mut w = JsonWriter::compact(&mut line, Escape::Go);
+            w.obj();
+            write_head(&mut w, e.reference());
+            w.end_obj();
+            json_loads(py, &line)
+        })
+        .collect()
+}
+
+/// Loads one file: the object `export` writes for it (`id`, `source`,
+/// `type_hint`, `messages`, `metadata` and, when there are some,
+/// `warnings`). Raises `RecordingError` when it does not load.
+#[pyfunction]
+#[pyo3(signature = (path, type_hint=None))]
+fn load<'py>(py: Python<'py>, path: PathBuf, type_hint: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+    let path = sources(&path.into_pyobject(py)?.into_any())?;
+    let corpus = enumerate(py, &path, type_hint)?;
+    if corpus.len() != 1 {
+        return Err(PyValueError::new_err(format!(
+            "load takes one file, but {} expands to {} references; use export() for several",
+            path[0],
+            corpus.len()
+        )));
+    }
+    let entry = &corpus.entries()[0];
+    let line = py.detach(|| {
+        let mut loader = Loader::new();
+        let v = Visit { index: 0, entry, result: entry.load(&mut loader) };
+        match &v.result {
+            Ok(_) => Ok(export_line(&v)),
+            Err(e) => Err(Box::new(recording_error_args(e))),
+        }
+    });
+    match line {
+        Ok(line) => json_loads(py, &line),
+        Err(args) => Err(args.into_err(py)),
+    }
+}
+
+/// An iterator over JSON lines made by a background corpus run, handed out
+/// as Python objects.
+#[pyclass(module = "arena_recordings")]
+struct LineIterator {
+    stream: Mutex<Option<OrderedStream<String>>>,
+    /// How many objects were handed out.
+    count: Mutex<usize>,
+}
+
+impl LineIterator {
+    fn new(stream: OrderedStream<String>) -> LineIterator {
+        LineIterator { stream: Mutex::new(Some(stream)), count: Mutex::new(0) }
+    }
+
+    fn stream(&self) -> MutexGuard<'_, Option<OrderedStream<String>>> {
+        self.stream.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[pymethods]
+impl LineIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let mut guard = self.stream();
+        loop {
+            let Some(stream) = guard.as_mut() else { return Ok(None) };
+            match py.detach(|| stream.next_timeout(POLL)) {
+                Next::Item(line) => {
+                    *self.count.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                    return json_loads(py, &line).map(Some);
+                }
+                Next::Done => {
+                    *guard = None;
+                    return Ok(None);
+                }
+                Next::Pending => {
+                    if let Err(e) = py.check_signals() {
+                        // Ctrl-C: stop the run (the workers finish the files
+                        // they are on) and let the exception through.
+                        let stream = guard.take();
+                        py.detach(move || drop(stream));
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops the run now; the iterator then ends.
+    fn close(&self, py: Python<'_>) {
+        let stream = self.stream().take();
+        py.detach(move || drop(stream));
+    }
+
+    /// How many objects have been handed out so far.
+    #[getter]
+    fn count(&self) -> usize {
+        *self.count.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Every reference of `sources` as the object `arena-recordings export`
+/// writes, in the same order (errors included as objects).
+#[pyfunction]
+#[pyo3(signature = (sources, type_hint=None, threads=None))]
+fn export(
+    py: Python<'_>,
+    sources: &Bound<'_, PyAny>,
+    type_hint: Option<&str>,
+    threads: Option<usize>,
+) -> PyResult<LineIterator> {
+    let sources = self::sources(sources)?;
+    let corpus = enumerate(py, &sources, type_hint)?;
+    let stream = corpus
+        .stream_ordered(run_options(threads), CHANNEL, |v| export_line(&v))
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the workers: {e}")))?;
+    Ok(LineIterator::new(stream))
+}
+
+/// The `arena-recordings scan --format json` object for `sources`.
+#[pyfunction]
+#[pyo3(signature = (sources, type_hint=None, threads=None))]
+fn scan<'py>(
+    py: Python<'py>,
+    sources: &Bound<'py, PyAny>,
+    type_hint: Option<&str>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let sources = self::sources(sources)?;
+    let corpus = enumerate(py, &sources, type_hint)?;
+    let opts = run_options(threads);
+    let report = py.detach(|| {
+        let workers = opts.effective_threads(corpus.len());
+        let start = Instant::now();
+        let (_, states) = corpus.fold(&opts, ScanStats::default, |s, v| s.visit(v));
+        let seconds = start.elapsed().as_secs_f64();
+        let mut stats = ScanStats::default();
+        for s in states {
+            stats.merge(s);
+        }
+        stats.json(&corpus, seconds, workers)
+    });
+    json_loads(py, &report)
+}
+
+/// One table of `sources` (`recordings`, `messages` or `tool_calls`) as an
+/// Arrow stream (the Arrow PyCapsule interface, `__arrow_c_stream__`).
+#[pyfunction]
+#[pyo3(signature = (sources, table="messages", type_hint=None, threads=None))]
+fn to_arrow(
+    py: Python<'_>,
+    sources: &Bound<'_, PyAny>,
+    table: &str,
+    type_hint: Option<&str>,
+    threads: Option<usize>,
+) -> PyResult<PyRecordBatchReader> {
+    let Some(table) = Table::from_name(table) else {
+        return Err(PyValueError::new_err(format!(
+            "unknown table {table:?}: expected \"recordings\", \"messages\" or \"tool_calls\""
+        )));
+    };
+    let sources = self::sources(sources)?;
+    let corpus = enumerate(py, &sources, type_hint)?;
+    let stream = TableStream::new(corpus, run_options(threads), table)
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the workers: {e}")))?;
+    Ok(PyRecordBatchReader::new(Box::new(stream)))
+}
+
+/// The `arena-recordings eval --format jsonl` objects of a PromptKit Eval
+/// config over `sources` (else the config's `recording.path`).
+#[pyfunction]
+#[pyo3(signature = (config, sources=None, threads=None, skip_judges=false))]
+fn evaluate(
+    py: Python<'_>,
+    config: PathBuf,
+    sources: Option<&Bound<'_, PyAny>>,
+    threads: Option<usize>,
+    skip_judges: bool,
+) -> PyResult<LineIterator> {
+    let plan = py.detach(|| Plan::load(&config)).map_err(|e| {
+        let err = ConfigError::new_err(e.to_string());
+        let value = err.value(py);
+        let set = || -> PyResult<()> {
+            value.setattr("path", e.file.to_string_lossy().into_owned())?;
+            value.setattr("line", e.pos.map(|p| p.line))?;
+            value.setattr("column", e.pos.map(|p| p.column))?;
+            value.setattr("message", e.message.as_str())?;
+            Ok(())
+        };
+        set().err().unwrap_or(err)
+    })?;
+    let sources = match sources {
+        Some(s) => self::sources(s)?,
+        None => Vec::new(),
+    };
+    let registry = Registry::new();
+    let corpus =
+        py.detach(|| eval_corpus(&registry, &plan, &sources)).map_err(|e| recording_error(py, &e))?;
+    warn_walk_errors(py, &corpus)?;
+    let plan = Arc::new(plan);
+    let opts = EvalOptions { skip_judges };
+    let stream = corpus
+        .stream_ordered(run_options(threads), CHANNEL, move |v| {
+            let id = v.entry.reference().id.as_str();
+            match &v.result {
+                Ok(rec) => eval_line(&plan, id, Ok(&plan.evaluate(rec, &opts))),
+                Err(e) => eval_line(&plan, id, Err(e)),
+            }
+        })
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the workers: {e}")))?;
+    Ok(LineIterator::new(stream))
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("RecordingError", py.get_type::<RecordingError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add_class::<LineIterator>()?;
+    m.add_function(wrap_pyfunction!(references, m)?)?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(export, m)?)?;
+    m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(to_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
