@@ -60,7 +60,10 @@ def main():
         tmp = tempfile.TemporaryDirectory()
         corpus = os.path.join(tmp.name, "corpus")
         subprocess.run(
-            [cli, "generate", corpus, "--files", str(args.files), "--media-kb", str(args.media_kb), "--seed", "1"],
+            # JSON documents only (session recordings, Arena output), so that
+            # plain json.load reads every file.
+            [cli, "generate", corpus, "--files", str(args.files), "--media-kb", str(args.media_kb), "--seed", "1",
+             "--kinds", "session,arena"],
             check=True,
             stdout=subprocess.DEVNULL,
         )

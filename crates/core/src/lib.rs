@@ -46,7 +46,7 @@ mod time;
 mod walk;
 pub mod write;
 
-pub use corpus::{Corpus, Entry, Next, OrderedStream, RunOptions, Tally, Visit};
+pub use corpus::{Corpus, Each, Entry, Gather, Next, OrderedStream, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use formats::convert::MediaSource;
 pub use formats::Parser;

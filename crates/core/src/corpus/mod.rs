@@ -87,7 +87,7 @@ mod run;
 mod stream;
 
 pub use run::{RunOptions, Tally, Visit};
-pub use stream::{Next, OrderedStream};
+pub use stream::{Each, Gather, Next, OrderedStream};
 
 /// One file of a corpus: its reference, its size, and the adapter that claimed it.
 #[derive(Clone)]

@@ -35,6 +35,31 @@ pub struct OrderedStream<T> {
     tally: Option<Tally>,
 }
 
+/// Turns the values of a run, in enumeration order, into what an
+/// [`OrderedStream`] hands out, on the run's ordering thread (for example,
+/// gathering small values into big ones, so that the consumer is woken once
+/// per big value).
+pub trait Gather<T>: Send + 'static {
+    /// What the stream hands out.
+    type Out: Send + 'static;
+    /// Takes the next value; pushes what is ready onto `out`.
+    fn push(&mut self, value: T, out: &mut Vec<Self::Out>);
+    /// The run ended (every value was pushed); pushes the rest onto `out`.
+    fn finish(&mut self, out: &mut Vec<Self::Out>);
+}
+
+/// Hands every value out as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Each;
+
+impl<T: Send + 'static> Gather<T> for Each {
+    type Out = T;
+    fn push(&mut self, value: T, out: &mut Vec<T>) {
+        out.push(value);
+    }
+    fn finish(&mut self, _: &mut Vec<T>) {}
+}
+
 impl Corpus {
     /// Runs [`Corpus::map_ordered`] over this corpus on a background thread
     /// and returns its values as an iterator. `bound` (at least 1) values
@@ -46,10 +71,37 @@ impl Corpus {
         T: Send + 'static,
         F: Fn(Visit<'_, '_>) -> T + Send + Sync + 'static,
     {
-        let (tx, rx) = mpsc::sync_channel::<T>(bound.max(1));
+        self.stream_gathered(opts, bound, map, Each)
+    }
+
+    /// [`Corpus::stream_ordered`], with the values passed through `gather`
+    /// on the ordering thread before they are handed out.
+    pub fn stream_gathered<T, F, G>(
+        self,
+        opts: RunOptions,
+        bound: usize,
+        map: F,
+        mut gather: G,
+    ) -> io::Result<OrderedStream<G::Out>>
+    where
+        T: Send + 'static,
+        F: Fn(Visit<'_, '_>) -> T + Send + Sync + 'static,
+        G: Gather<T>,
+    {
+        let (tx, rx) = mpsc::sync_channel::<G::Out>(bound.max(1));
         let worker = std::thread::Builder::new().name("arena-corpus".to_owned()).spawn(move || {
+            let mut out = Vec::new();
             // A send fails only once the consumer is gone: stop the run then.
-            self.map_ordered(&opts, map, |_, value| tx.send(value).map_err(|_| ())).ok()
+            let send = |out: &mut Vec<G::Out>| out.drain(..).try_for_each(|v| tx.send(v).map_err(|_| ()));
+            let tally = self
+                .map_ordered(&opts, map, |_, value| {
+                    gather.push(value, &mut out);
+                    send(&mut out)
+                })
+                .ok()?;
+            gather.finish(&mut out);
+            send(&mut out).ok()?;
+            Some(tally)
         })?;
         Ok(OrderedStream { rx: Some(rx), worker: Some(worker), tally: None })
     }
