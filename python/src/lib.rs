@@ -11,7 +11,8 @@
 //! background run and look for Ctrl-C between waits.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, Instant};
 
 use arena_eval::{EvalOptions, Plan};
@@ -197,19 +198,37 @@ fn load<'py>(py: Python<'py>, path: PathBuf, type_hint: Option<&str>) -> PyResul
 /// as Python objects.
 #[pyclass(module = "arena_recordings")]
 struct LineIterator {
+    /// Locked only with `try_lock`, never waited for while holding the GIL
+    /// (the holder releases the GIL while it waits for the workers).
     stream: Mutex<Option<OrderedStream<String>>>,
+    /// `close()` was called (from any thread).
+    closed: AtomicBool,
     /// How many objects were handed out.
-    count: Mutex<usize>,
+    count: AtomicUsize,
 }
 
 impl LineIterator {
     fn new(stream: OrderedStream<String>) -> LineIterator {
-        LineIterator { stream: Mutex::new(Some(stream)), count: Mutex::new(0) }
+        LineIterator {
+            stream: Mutex::new(Some(stream)),
+            closed: AtomicBool::new(false),
+            count: AtomicUsize::new(0),
+        }
     }
 
-    fn stream(&self) -> MutexGuard<'_, Option<OrderedStream<String>>> {
-        self.stream.lock().unwrap_or_else(|p| p.into_inner())
+    /// The stream, unless another thread is iterating.
+    fn try_stream(&self) -> Option<MutexGuard<'_, Option<OrderedStream<String>>>> {
+        match self.stream.try_lock() {
+            Ok(g) => Some(g),
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
     }
+}
+
+/// Drops a stream (which joins its run) with the GIL released.
+fn stop(py: Python<'_>, stream: Option<OrderedStream<String>>) {
+    py.detach(move || drop(stream));
 }
 
 #[pymethods]
@@ -219,12 +238,18 @@ impl LineIterator {
     }
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let mut guard = self.stream();
+        let Some(mut guard) = self.try_stream() else {
+            return Err(PyRuntimeError::new_err("this iterator is being read by another thread"));
+        };
         loop {
+            if self.closed.load(Ordering::Relaxed) {
+                stop(py, guard.take());
+                return Ok(None);
+            }
             let Some(stream) = guard.as_mut() else { return Ok(None) };
             match py.detach(|| stream.next_timeout(POLL)) {
                 Next::Item(line) => {
-                    *self.count.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                    self.count.fetch_add(1, Ordering::Relaxed);
                     return json_loads(py, &line).map(Some);
                 }
                 Next::Done => {
@@ -235,8 +260,7 @@ impl LineIterator {
                     if let Err(e) = py.check_signals() {
                         // Ctrl-C: stop the run (the workers finish the files
                         // they are on) and let the exception through.
-                        let stream = guard.take();
-                        py.detach(move || drop(stream));
+                        stop(py, guard.take());
                         return Err(e);
                     }
                 }
@@ -244,16 +268,19 @@ impl LineIterator {
         }
     }
 
-    /// Stops the run now; the iterator then ends.
+    /// Stops the run now; the iterator then ends. Safe to call from any
+    /// thread, also while another one is waiting in `__next__`.
     fn close(&self, py: Python<'_>) {
-        let stream = self.stream().take();
-        py.detach(move || drop(stream));
+        self.closed.store(true, Ordering::Relaxed);
+        if let Some(mut guard) = self.try_stream() {
+            stop(py, guard.take());
+        }
     }
 
     /// How many objects have been handed out so far.
     #[getter]
     fn count(&self) -> usize {
-        *self.count.lock().unwrap_or_else(|p| p.into_inner())
+        self.count.load(Ordering::Relaxed)
     }
 }
 

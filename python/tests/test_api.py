@@ -60,6 +60,41 @@ def test_export_iterator_counts_and_closes(in_repo):
     assert list(it) == []
 
 
+def test_export_iterator_shared_between_threads(in_repo):
+    # Another thread reading or closing the iterator never deadlocks.
+    it = ar.export(SAMPLE, threads=1)
+    got = []
+    errors = []
+
+    def read():
+        try:
+            for o in it:
+                got.append(o["id"])
+        except RuntimeError as e:
+            errors.append(str(e))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert all("another thread" in e for e in errors)
+    # One of the threads always holds the iterator until it ends: nothing is lost.
+    want = [r["id"] for r in ar.references(SAMPLE)]
+    assert sorted(got) == sorted(want)
+    it.close()
+
+
+def test_close_from_another_thread_ends_the_iteration(in_repo):
+    it = ar.export(SAMPLE, threads=1)
+    next(it)
+    t = threading.Thread(target=it.close)
+    t.start()
+    t.join(timeout=60)
+    assert list(it) == []
+
+
 def test_export_bad_sources():
     with pytest.raises(ar.RecordingError) as e:
         ar.export("/nonexistent/nothing-here")
