@@ -111,7 +111,7 @@ impl Corpus {
     {
         let threads = opts.effective_threads(self.len());
         let gate = Gate::new(self.len(), usize::MAX);
-        self.run(opts, threads, &gate, init, visit)
+        self.run(opts, threads, &gate, init, visit, |_| {})
     }
 
     /// Loads every entry in parallel, turns each result into a value with
@@ -129,7 +129,13 @@ impl Corpus {
     {
         let threads = opts.effective_threads(self.len());
         let gate = Gate::new(self.len(), opts.effective_window(threads));
-        let (tx, rx) = mpsc::channel::<(usize, T)>();
+        // A worker hands its values over `hand` at a time (a wake of the
+        // sink's thread costs as much as loading a small file), and always
+        // before it waits at the gate and when it stops, so the sink never
+        // waits for a value a worker is sitting on.
+        let window = opts.effective_window(threads);
+        let hand = (window / (2 * threads)).clamp(1, 64);
+        let (tx, rx) = mpsc::channel::<Vec<(usize, T)>>();
         std::thread::scope(|scope| {
             // If the sink fails or panics, let blocked workers go and stop claiming.
             let _open_on_exit = OpenOnDrop(&gate);
@@ -142,12 +148,19 @@ impl Corpus {
                     opts,
                     threads,
                     gate,
-                    || tx.clone(),
-                    |tx, v| {
+                    || (tx.clone(), Vec::with_capacity(hand)),
+                    |(tx, held), v| {
                         let index = v.index;
-                        let value = map(v);
-                        // The receiver is gone only when the sink failed; nothing to do then.
-                        let _ = tx.send((index, value));
+                        held.push((index, map(v)));
+                        if held.len() >= hand {
+                            // The receiver is gone only when the sink failed; nothing to do then.
+                            let _ = tx.send(std::mem::replace(held, Vec::with_capacity(hand)));
+                        }
+                    },
+                    |(tx, held)| {
+                        if !held.is_empty() {
+                            let _ = tx.send(std::mem::take(held));
+                        }
                     },
                 )
                 .0
@@ -155,19 +168,16 @@ impl Corpus {
             let mut pending: BTreeMap<usize, T> = BTreeMap::new();
             let mut next = 0;
             let mut outcome = Ok(());
-            for (index, value) in rx.iter() {
-                pending.insert(index, value);
+            'receive: for values in rx.iter() {
+                pending.extend(values);
                 while let Some(value) = pending.remove(&next) {
                     if let Err(e) = sink(&self.entries[next], value) {
                         outcome = Err(e);
-                        break;
+                        gate.open();
+                        break 'receive;
                     }
                     next += 1;
                     gate.advance(next);
-                }
-                if outcome.is_err() {
-                    gate.open();
-                    break;
                 }
             }
             drop(rx);
@@ -180,18 +190,20 @@ impl Corpus {
     }
 
     /// The worker loop shared by every kind of run.
-    fn run<S, I, F>(
+    fn run<S, I, F, L>(
         &self,
         opts: &RunOptions,
         threads: usize,
         gate: &Gate,
         init: I,
         visit: F,
+        flush: L,
     ) -> (Tally, Vec<S>)
     where
         S: Send,
         I: Fn() -> S + Sync,
         F: Fn(&mut S, Visit<'_, '_>) + Sync,
+        L: Fn(&mut S) + Sync,
     {
         let work = || {
             // A visitor that panics must not leave the other workers waiting.
@@ -199,7 +211,7 @@ impl Corpus {
             let mut loader = new_loader(opts);
             let mut state = init();
             let mut tally = Tally::default();
-            while let Some(index) = gate.claim() {
+            while let Some(index) = gate.claim(|| flush(&mut state)) {
                 let entry = &self.entries[index];
                 tally.files += 1;
                 tally.bytes += entry.size;
@@ -225,6 +237,7 @@ impl Corpus {
                 }
                 visit(&mut state, Visit { index, entry, result });
             }
+            flush(&mut state);
             // Finished normally: other workers may still be waiting for their turn.
             std::mem::forget(open_on_panic);
             (tally, state)
@@ -290,7 +303,9 @@ impl Gate {
         }
     }
 
-    fn claim(&self) -> Option<usize> {
+    /// The next entry to load; `before_wait` runs once if the claimant has
+    /// to wait for the sink first.
+    fn claim(&self, mut before_wait: impl FnMut()) -> Option<usize> {
         if self.stop.load(Ordering::Relaxed) {
             return None;
         }
@@ -300,7 +315,17 @@ impl Gate {
         }
         if self.window != usize::MAX {
             let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+            let mut waited = false;
             while index >= taken.saturating_add(self.window) && !self.stop.load(Ordering::Relaxed) {
+                if !waited {
+                    waited = true;
+                    // Hand over what this claimant holds without the lock (the
+                    // sink needs it to advance).
+                    drop(taken);
+                    before_wait();
+                    taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+                    continue;
+                }
                 taken = self.moved.wait(taken).unwrap_or_else(|e| e.into_inner());
             }
             if self.stop.load(Ordering::Relaxed) {

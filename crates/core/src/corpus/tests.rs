@@ -173,7 +173,8 @@ fn map_ordered_delivers_in_enumeration_order_within_the_window() {
     let d = corpus_dir(200, 9);
     let c = Corpus::enumerate(&Registry::new(), &[d.path().to_str().unwrap()], "").unwrap();
     let expected = ids(&c);
-    for (threads, window) in [(1, 1), (2, 1), (4, 3), (3, 0)] {
+    // Windows of 8 and more: the workers hand values over several at a time.
+    for (threads, window) in [(1, 1), (2, 1), (4, 3), (3, 0), (1, 8), (2, 16), (1, 64), (2, 7)] {
         let opts = RunOptions { threads, window, ..RunOptions::default() };
         let in_flight = AtomicUsize::new(0);
         let max_in_flight = AtomicUsize::new(0);
