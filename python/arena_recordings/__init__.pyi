@@ -1,12 +1,18 @@
 """Type stubs of the arena-recordings Python package (see ``__init__.py``)."""
 
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Protocol, Union
 
 _Source = Union[str, "os.PathLike[str]"]
 _Sources = Union[_Source, Iterable[_Source]]
 
 __version__: str
+
+class ArrowStream(Protocol):
+    """An Arrow C stream (the Arrow PyCapsule interface), read once."""
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object: ...
+    def __arrow_c_schema__(self) -> object: ...
 
 class RecordingError(Exception):
     """A recording, or a source, that could not be loaded.
@@ -92,7 +98,7 @@ def to_arrow(
     table: Literal["recordings", "messages", "tool_calls"] = "messages",
     type_hint: Optional[str] = None,
     threads: Optional[int] = None,
-) -> Any:
+) -> ArrowStream:
     """One table of ``sources`` as an Arrow stream (``__arrow_c_stream__``).
 
     ``pyarrow.table(x)``, ``pyarrow.RecordBatchReader.from_stream(x)``,

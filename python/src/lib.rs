@@ -139,8 +139,12 @@ fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.getattr("loads")?.call1((text,))
 }
 
-/// The references `sources` expand to (the `arena-recordings ls --format
-/// json` objects: `id`, `source`, `type_hint`), in order; nothing is loaded.
+/// The references `sources` expand to: the `arena-recordings ls --format json`
+/// objects (`id`, `source`, `type_hint`), in order. Nothing is loaded, so this
+/// is the cheap way to list files and share them among workers.
+///
+/// `sources` is one path (str or os.PathLike) or an iterable of them: files,
+/// directories (walked recursively) and glob patterns (`**` included).
 #[pyfunction]
 #[pyo3(signature = (sources, type_hint=None))]
 fn references<'py>(
@@ -164,9 +168,14 @@ fn references<'py>(
         .collect()
 }
 
-/// Loads one file: the object `export` writes for it (`id`, `source`,
-/// `type_hint`, `messages`, `metadata` and, when there are some,
-/// `warnings`). Raises `RecordingError` when it does not load.
+/// Loads one file: the object `arena-recordings export` writes for it
+/// (`id`, `source`, `type_hint`, `messages`, `metadata` and, when there are
+/// some, `warnings`). `type_hint` forces a format (`session`, `arena`,
+/// `transcript`, ...).
+///
+/// Raises `RecordingError` (with `kind`, `message`, `path`, `line`, `column`,
+/// `offset`) when the file does not load, and `ValueError` when `path`
+/// expands to more than one file.
 #[pyfunction]
 #[pyo3(signature = (path, type_hint=None))]
 fn load<'py>(py: Python<'py>, path: PathBuf, type_hint: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
@@ -284,8 +293,15 @@ impl LineIterator {
     }
 }
 
-/// Every reference of `sources` as the object `arena-recordings export`
-/// writes, in the same order (errors included as objects).
+/// Every reference of `sources` as the objects `arena-recordings export`
+/// writes, in the same order: an iterator, computed ahead by the engine's
+/// workers with the GIL released and memory bounded.
+///
+/// A reference that fails to load is an object with an `error` member
+/// (`kind`, `message`, `line`, `column`, `offset`), never an exception.
+/// `threads` defaults to one per core. Ctrl-C, `close()` or dropping the
+/// iterator stops the run. Raises `RecordingError` when a source matches
+/// nothing.
 #[pyfunction]
 #[pyo3(signature = (sources, type_hint=None, threads=None))]
 fn export(
@@ -302,7 +318,10 @@ fn export(
     Ok(LineIterator::new(stream))
 }
 
-/// The `arena-recordings scan --format json` object for `sources`.
+/// Loads everything and returns the `arena-recordings scan --format json`
+/// object: counts (files, loaded, failed, messages, tool calls, bytes),
+/// messages by role, per-format counts, the first errors and warnings, and
+/// the throughput.
 #[pyfunction]
 #[pyo3(signature = (sources, type_hint=None, threads=None))]
 fn scan<'py>(
@@ -330,6 +349,12 @@ fn scan<'py>(
 
 /// One table of `sources` (`recordings`, `messages` or `tool_calls`) as an
 /// Arrow stream (the Arrow PyCapsule interface, `__arrow_c_stream__`).
+///
+/// `pyarrow.table(x)`, `pyarrow.RecordBatchReader.from_stream(x)`,
+/// `polars.DataFrame(x)` and DuckDB read it without copies; it can be read
+/// once. Files load in parallel while the stream is read; batches hold
+/// 8192 rows. A file that fails to load is a `recordings` row with
+/// `error_kind` and `error_message` set.
 #[pyfunction]
 #[pyo3(signature = (sources, table="messages", type_hint=None, threads=None))]
 fn to_arrow(
@@ -351,8 +376,13 @@ fn to_arrow(
     Ok(PyRecordBatchReader::new(Box::new(stream)))
 }
 
-/// The `arena-recordings eval --format jsonl` objects of a PromptKit Eval
-/// config over `sources` (else the config's `recording.path`).
+/// Runs a PromptKit Eval config over `sources` (else the config's
+/// `recording.path`): an iterator of the `arena-recordings eval --format
+/// jsonl` objects, one per recording, in order (`id`, `eval_id`, `passed`,
+/// `results`; `error` for a recording that did not load).
+///
+/// Raises `ConfigError` (a `ValueError` with `path`, `line`, `column`,
+/// `message`) for a config that cannot be used.
 #[pyfunction]
 #[pyo3(signature = (config, sources=None, threads=None, skip_judges=false))]
 fn evaluate(
