@@ -16,7 +16,6 @@ mod sql;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::{Corpus, Registry, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -428,12 +427,7 @@ fn ls(corpus: &Corpus, format: Format) -> Result<(), Exit> {
                 line.push('\t');
                 line.push_str(&r.type_hint);
             }
-            Format::Json => {
-                let mut w = JsonWriter::compact(&mut line, Escape::Go);
-                w.obj();
-                arena_report::write_head(&mut w, r);
-                w.end_obj();
-            }
+            Format::Json => arena_report::write_reference(&mut line, r),
         }
         line.push('\n');
         out.write_all(line.as_bytes()).map_err(output_error)?;

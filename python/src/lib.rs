@@ -16,10 +16,9 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, Instant};
 
 use arena_eval::{EvalOptions, Plan};
-use arena_recordings::write::{Escape, JsonWriter};
 use arena_recordings::{Corpus, Error, Loader, Next, OrderedStream, Registry, RunOptions, Visit};
 use arena_recordings_arrow::{Table, TableStream};
-use arena_report::{eval_corpus, eval_line, export_line, write_head, ScanStats};
+use arena_report::{eval_corpus, eval_line, export_line, write_reference, ScanStats};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -38,16 +37,18 @@ const POLL: Duration = Duration::from_millis(50);
 /// Results waiting between the background run and the Python iterator.
 const CHANNEL: usize = 64;
 
+/// A path as the engine takes it (UTF-8).
+fn utf8_path(p: PathBuf) -> PyResult<String> {
+    p.into_os_string()
+        .into_string()
+        .map_err(|p| PyValueError::new_err(format!("source is not valid UTF-8: {}", p.to_string_lossy())))
+}
+
 /// `sources` as the CLI takes them: one path (str or os.PathLike) or an
 /// iterable of them.
 fn sources(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    fn one(p: PathBuf) -> PyResult<String> {
-        p.into_os_string()
-            .into_string()
-            .map_err(|p| PyValueError::new_err(format!("source is not valid UTF-8: {}", p.to_string_lossy())))
-    }
     if let Ok(p) = obj.extract::<PathBuf>() {
-        return Ok(vec![one(p)?]);
+        return Ok(vec![utf8_path(p)?]);
     }
     let Ok(iter) = obj.try_iter() else {
         return Err(PyTypeError::new_err("sources: expected a path or an iterable of paths"));
@@ -57,7 +58,7 @@ fn sources(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let p = item?
             .extract::<PathBuf>()
             .map_err(|_| PyTypeError::new_err("sources: every item must be a str or os.PathLike"))?;
-        out.push(one(p)?);
+        out.push(utf8_path(p)?);
     }
     Ok(out)
 }
@@ -159,10 +160,7 @@ fn references<'py>(
         .iter()
         .map(|e| {
             let mut line = String::new();
-            let mut w = JsonWriter::compact(&mut line, Escape::Go);
-            w.obj();
-            write_head(&mut w, e.reference());
-            w.end_obj();
+            write_reference(&mut line, e.reference());
             json_loads(py, &line)
         })
         .collect()
@@ -179,7 +177,7 @@ fn references<'py>(
 #[pyfunction]
 #[pyo3(signature = (path, type_hint=None))]
 fn load<'py>(py: Python<'py>, path: PathBuf, type_hint: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-    let path = sources(&path.into_pyobject(py)?.into_any())?;
+    let path = vec![utf8_path(path)?];
     let corpus = enumerate(py, &path, type_hint)?;
     if corpus.len() != 1 {
         return Err(PyValueError::new_err(format!(

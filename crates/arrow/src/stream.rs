@@ -70,7 +70,7 @@ impl TableStream {
     ///
     /// Fails only if the background run cannot be started.
     pub fn new(corpus: Corpus, opts: RunOptions, table: Table) -> io::Result<TableStream> {
-        let slot = Table::ALL.iter().position(|&t| t == table).unwrap_or(0);
+        let slot = table as usize;
         let schema = table.schema();
         // Batches already half full go through as they are (no copy).
         let coalescer = BatchCoalescer::new(schema.clone(), BATCH_ROWS)

@@ -33,6 +33,15 @@ pub fn export_line(v: &Visit<'_, '_>) -> String {
     s
 }
 
+/// A reference as the object `ls --format json` writes:
+/// `{"id","source","type_hint"}` (no newline), appended to `out`.
+pub fn write_reference(out: &mut String, r: &RecordingReference) {
+    let mut w = JsonWriter::compact(out, Escape::Go);
+    w.obj();
+    write_head(&mut w, r);
+    w.end_obj();
+}
+
 /// The `"id"`, `"source"` and `"type_hint"` members of a reference.
 pub fn write_head(w: &mut JsonWriter<'_>, r: &RecordingReference) {
     w.kv("id", &r.id).kv("source", &r.source).kv("type_hint", &r.type_hint);

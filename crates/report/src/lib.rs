@@ -14,5 +14,5 @@ mod export;
 mod scan;
 
 pub use eval::{eval_corpus, eval_line, score_json};
-pub use export::{export_line, write_error_object, write_head};
+pub use export::{export_line, write_error_object, write_head, write_reference};
 pub use scan::ScanStats;

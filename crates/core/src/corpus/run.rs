@@ -128,12 +128,12 @@ impl Corpus {
         K: FnMut(&Entry, T) -> Result<(), E>,
     {
         let threads = opts.effective_threads(self.len());
-        let gate = Gate::new(self.len(), opts.effective_window(threads));
+        let window = opts.effective_window(threads);
+        let gate = Gate::new(self.len(), window);
         // A worker hands its values over `hand` at a time (a wake of the
         // sink's thread costs as much as loading a small file), and always
         // before it waits at the gate and when it stops, so the sink never
         // waits for a value a worker is sitting on.
-        let window = opts.effective_window(threads);
         let hand = (window / (2 * threads)).clamp(1, 64);
         let (tx, rx) = mpsc::channel::<Vec<(usize, T)>>();
         std::thread::scope(|scope| {
