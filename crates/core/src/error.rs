@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Limit,
     /// A bug: an adapter panicked on this input (the corpus engine catches it).
     Internal,
+    /// A recorded API request failed (an OpenAI Batch result line with an
+    /// error, no response, or a status other than 200).
+    FailedRequest,
 }
 
 impl ErrorKind {
@@ -54,6 +57,7 @@ impl ErrorKind {
             ErrorKind::NoMatch => "no_match",
             ErrorKind::Limit => "limit",
             ErrorKind::Internal => "internal",
+            ErrorKind::FailedRequest => "failed_request",
         }
     }
 }

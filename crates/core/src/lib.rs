@@ -49,7 +49,7 @@ pub mod write;
 pub use corpus::{Corpus, Each, Entry, Gather, Next, OrderedStream, RunOptions, Tally, Visit};
 pub use error::{Error, ErrorKind, Position, Result};
 pub use formats::convert::MediaSource;
-pub use formats::Parser;
+pub use formats::{Parser, Piece};
 pub use json::MAX_DEPTH as MAX_JSON_DEPTH;
 pub use limits::Limits;
 pub use loader::Loader;
@@ -57,7 +57,8 @@ pub use model::{Format, Message, Metadata, Part, ProviderSpec, RawJson, Recordin
 pub use owned::to_owned;
 pub use registry::{
     enumerate_files, has_extension, is_glob_pattern, matches_type_hint, FileAdapter, RecordingAdapter,
-    RecordingReference, Registry, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT,
+    RecordingReference, Registry, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI, SESSION,
+    SHAREGPT, TRANSCRIPT,
 };
 pub use time::Timestamp;
 

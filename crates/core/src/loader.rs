@@ -19,7 +19,7 @@ use simd_json::{Buffers, Tape};
 
 use crate::error::Result;
 use crate::formats;
-pub use crate::formats::Parser;
+pub use crate::formats::{Parser, Piece};
 use crate::input::{self, Input, Origin, PADDING};
 use crate::json::Scratch;
 pub use crate::limits::Limits;
@@ -106,6 +106,71 @@ impl Loader {
     pub fn load_bytes(&mut self, bytes: &[u8], parser: Parser) -> Result<Recording<'_>> {
         input::copy_bytes(bytes, &self.limits, &mut self.buf)?;
         self.parse_buffer(bytes.len(), parser, Origin::Bytes(bytes))
+    }
+
+    /// Reads `path`, parses it with `parser` and calls `each` with every
+    /// recording the file holds, in file order, with where it is in the file
+    /// ([`Piece`]). A file of PromptKit's formats gives one call; a JSON
+    /// Lines file of OpenAI chat lines one per line, and so on. A failure of
+    /// the whole file is one call with [`Piece::WHOLE`]'s fragment (`None`).
+    ///
+    /// All the file's recordings live in the loader's arena until the next
+    /// load, so memory is bounded by the file (the arena is not reset
+    /// between the recordings of one file).
+    pub fn load_file_each<'l>(
+        &'l mut self,
+        path: &Path,
+        parser: Parser,
+        mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        if let Err(e) = input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf) {
+            return each(Piece::WHOLE, Err(e.with_path(path)));
+        }
+        let len = self.buf.len() - PADDING;
+        self.parse_buffer_each(len, parser, Origin::File(path), &mut each);
+    }
+
+    /// [`load_file_each`](Self::load_file_each) on `bytes` (copied once into the loader's padded buffer).
+    pub fn load_bytes_each<'l>(
+        &'l mut self,
+        bytes: &[u8],
+        parser: Parser,
+        mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        if let Err(e) = input::copy_bytes(bytes, &self.limits, &mut self.buf) {
+            return each(Piece::WHOLE, Err(e));
+        }
+        self.parse_buffer_each(bytes.len(), parser, Origin::Bytes(bytes), &mut each);
+    }
+
+    fn parse_buffer_each<'l>(
+        &'l mut self,
+        len: usize,
+        parser: Parser,
+        origin: Origin<'_>,
+        each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        self.recycle_arena();
+        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
+        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
+        // Errors are located against the original bytes, read again once
+        // (the buffer was changed by in-place parsing).
+        let mut original: Option<std::borrow::Cow<'_, [u8]>> = None;
+        let mut locate = move |e: crate::Error| {
+            let e = if e.offset().is_some() && e.position().is_none() {
+                e.locate(original.get_or_insert_with(|| origin.original()))
+            } else {
+                e
+            };
+            match origin {
+                Origin::File(p) => e.with_path(p),
+                Origin::Bytes(_) => e,
+            }
+        };
+        let r = formats::decode_each(input, parser, &mut |piece, r| each(piece, r.map_err(&mut locate)));
+        if let Err(e) = r {
+            each(Piece::WHOLE, Err(locate(e)));
+        }
     }
 
     /// Resets the arena for the next recording. When the last recording

@@ -42,6 +42,16 @@ pub enum Format {
     Transcript,
     /// A format provided by a user adapter.
     Custom,
+    /// OpenAI chat messages (fine-tuning JSONL, arrays of `{"messages"}`).
+    OpenAiChat,
+    /// OpenAI Batch API request or result lines.
+    OpenAiBatch,
+    /// ShareGPT conversations (`{"conversations": [{"from", "value"}]}`).
+    ShareGpt,
+    /// inspect_ai eval logs (`.json` logs and `.eval` zip archives).
+    Inspect,
+    /// OpenTelemetry GenAI traces (OTLP JSON).
+    OtelGenai,
 }
 
 impl Format {
@@ -54,6 +64,23 @@ impl Format {
             Format::ArenaTurns => "arena_turns",
             Format::Transcript => "transcript",
             Format::Custom => "custom",
+            Format::OpenAiChat => "openai_chat",
+            Format::OpenAiBatch => "openai_batch",
+            Format::ShareGpt => "sharegpt",
+            Format::Inspect => "inspect",
+            Format::OtelGenai => "otel_genai",
+        }
+    }
+
+    /// The type hint that names this format when it is not PromptKit's own
+    /// (`openai_chat`, `openai_batch`, `sharegpt`, `inspect`, `otel_genai`):
+    /// references read as one of these carry it, whatever adapter claimed the file.
+    pub fn type_hint(self) -> Option<&'static str> {
+        match self {
+            Format::OpenAiChat | Format::OpenAiBatch | Format::ShareGpt | Format::Inspect | Format::OtelGenai => {
+                Some(self.as_str())
+            }
+            _ => None,
         }
     }
 }

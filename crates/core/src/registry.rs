@@ -154,6 +154,29 @@ pub const TRANSCRIPT: FileAdapter = FileAdapter {
 pub const GENERIC: FileAdapter =
     FileAdapter { name: "generic", hints: &["generic"], suffixes: &[".json"], parser: Parser::Auto };
 
+/// OpenAI chat files (hints `openai_chat`, `openai`, `chat`; no suffix:
+/// `.jsonl` and `.json` files are recognised by content, FORMATS-MORE.md 1.2).
+pub const OPENAI_CHAT: FileAdapter =
+    FileAdapter { name: "openai_chat", hints: &["openai_chat", "openai", "chat"], suffixes: &[], parser: Parser::OpenAiChat };
+
+/// OpenAI Batch API request and result files (hints `openai_batch`, `batch`; found by content).
+pub const OPENAI_BATCH: FileAdapter =
+    FileAdapter { name: "openai_batch", hints: &["openai_batch", "batch"], suffixes: &[], parser: Parser::OpenAiBatch };
+
+/// ShareGPT datasets (hint `sharegpt`; found by content).
+pub const SHAREGPT: FileAdapter =
+    FileAdapter { name: "sharegpt", hints: &["sharegpt"], suffixes: &[], parser: Parser::ShareGpt };
+
+/// inspect_ai eval logs (`*.eval` zip archives; hints `inspect`, `inspect_ai`;
+/// `.json` logs are found by content).
+pub const INSPECT: FileAdapter =
+    FileAdapter { name: "inspect", hints: &["inspect", "inspect_ai"], suffixes: &[".eval"], parser: Parser::Inspect };
+
+/// OpenTelemetry GenAI traces in OTLP JSON (hints `otel_genai`, `otel`,
+/// `otlp`; found by content).
+pub const OTEL_GENAI: FileAdapter =
+    FileAdapter { name: "otel_genai", hints: &["otel_genai", "otel", "otlp"], suffixes: &[], parser: Parser::OtelGenai };
+
 impl FileAdapter {
     /// The hints this adapter accepts.
     pub fn hints(&self) -> &'static [&'static str] {
@@ -252,14 +275,24 @@ impl Default for Registry {
 
 impl Registry {
     /// A registry with the built-in adapters, in order: session, Arena
-    /// output, transcript, then the content-sniffing [`GENERIC`] adapter, last
-    /// so that its `.json` suffix only takes files no other suffix claims.
+    /// output, transcript, then the content-sniffing [`GENERIC`] adapter, after
+    /// them so that its `.json` suffix only takes files no other suffix
+    /// claims; then the formats beyond PromptKit's ([`OPENAI_CHAT`],
+    /// [`OPENAI_BATCH`], [`SHAREGPT`], [`INSPECT`], [`OTEL_GENAI`]), which
+    /// claim files by hint (and `.eval`); without a hint their `.jsonl` and
+    /// `.json` files are recognised by content through the session and
+    /// generic adapters.
     pub fn new() -> Registry {
         let r = Registry::new_empty();
         r.register(SESSION);
         r.register(ARENA_OUTPUT);
         r.register(TRANSCRIPT);
         r.register(GENERIC);
+        r.register(OPENAI_CHAT);
+        r.register(OPENAI_BATCH);
+        r.register(SHAREGPT);
+        r.register(INSPECT);
+        r.register(OTEL_GENAI);
         r
     }
 

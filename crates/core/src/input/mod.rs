@@ -123,9 +123,9 @@ pub(crate) enum Origin<'o> {
     File(&'o Path),
 }
 
-impl Origin<'_> {
+impl<'o> Origin<'o> {
     /// The bytes as they were before parsing.
-    pub(crate) fn original(&self) -> Cow<'_, [u8]> {
+    pub(crate) fn original(&self) -> Cow<'o, [u8]> {
         match self {
             Origin::Bytes(b) => Cow::Borrowed(b),
             // Error path only. The file is read again (the buffer was changed
@@ -176,6 +176,77 @@ impl<'l> Input<'l, '_> {
     /// The [`Shape`] of the file's bytes.
     pub(crate) fn shape(&self) -> Shape {
         classify(self.bytes())
+    }
+
+    /// Whether the input is a file named `*.jsonl` (JSON Lines whatever its
+    /// content looks like, even a single line).
+    pub(crate) fn named_jsonl(&self) -> bool {
+        match self.origin {
+            Origin::File(p) => p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("jsonl")),
+            Origin::Bytes(_) => false,
+        }
+    }
+
+    /// Reads the buffer as JSON Lines and hands every non-blank line to
+    /// `line`, parsed (or with its positioned syntax error), whatever the
+    /// earlier lines gave: each line is one recording. Strings of every line
+    /// stay borrowed for `'l`. Errors of a line's decoder are made file
+    /// relative with [`Line::fix`].
+    pub(crate) fn json_lines_each(self, mut line: impl for<'t> FnMut(Line, Result<&Cx<'t, 'l>>)) -> Result<()> {
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        if len > buf.len() || buf.len() - len < PADDING {
+            return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
+        }
+        if buf[..len].starts_with(BOM) {
+            buf[..BOM.len()].fill(b' ');
+        }
+        // See `json_lines` for why the buffer is reached through a pointer.
+        let base: *mut u8 = buf.as_mut_ptr();
+        let mut taken: Tape<'static> = std::mem::replace(tape, Tape(Vec::new()));
+        let mut original: Option<Cow<'_, [u8]>> = None;
+        let mut pos = 0usize;
+        let mut number = 0usize;
+        while pos < len {
+            number += 1;
+            let start = pos;
+            let (end, blank) = {
+                // SAFETY: as in `json_lines`: [pos, len) is inside the buffer and
+                // no mutable reference to these bytes is live while this slice is.
+                let rest: &[u8] = unsafe { std::slice::from_raw_parts(base.add(pos), len - pos) };
+                let end = memchr::memchr(b'\n', rest).map_or(len, |i| pos + i);
+                (end, rest[..end - pos].iter().all(u8::is_ascii_whitespace))
+            };
+            pos = end + 1;
+            if blank {
+                continue;
+            }
+            let n = end - start;
+            let here = Line { number, start };
+            // SAFETY: as in `json_lines`: [start, end + PADDING) is inside the
+            // buffer (end <= len, buf.len() >= len + PADDING), it overlaps no
+            // live borrow (earlier lines' strings lie before `start`), and the
+            // bytes after `end` are only read as padding (the terminator byte is
+            // restored by simd-json), so later lines stay intact.
+            let bytes: &'l mut [u8] = unsafe { std::slice::from_raw_parts_mut(base.add(start), n + PADDING) };
+            let mut t: Tape<'l> = taken.reset();
+            if let Err(e) = json::parse(bytes, n, buffers, &mut t) {
+                taken = t.reset();
+                let original = original.get_or_insert_with(|| origin.original());
+                let bytes = original.get(start..end).unwrap_or_default();
+                let e = json::syntax_error(bytes, &e, limits.max_depth).shift(start);
+                line(here, Err(e.context(format_args!("line {number}"))));
+                continue;
+            }
+            let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch), limits.max_arena_bytes);
+            line(here, Ok(&cx));
+            *scratch = cx.into_scratch();
+            taken = t.reset();
+        }
+        *tape = taken;
+        Ok(())
     }
 
     /// Parses the whole buffer as one JSON document in place and decodes it.
@@ -277,6 +348,23 @@ impl<'l> Input<'l, '_> {
         };
         *tape = taken;
         result
+    }
+}
+
+/// One line of a JSON Lines file: its 1-based number and where it starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line {
+    /// 1-based physical line number (blank lines count).
+    pub(crate) number: usize,
+    /// Byte offset of the line in the file.
+    pub(crate) start: usize,
+}
+
+impl Line {
+    /// Makes an error found by a line's decoder relative to the file and
+    /// names the line.
+    pub(crate) fn fix(self, e: Error) -> Error {
+        e.shift(self.start).context(format_args!("line {}", self.number))
     }
 }
 
