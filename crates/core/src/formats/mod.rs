@@ -10,6 +10,7 @@
 //! described in `docs/formats.md`.
 
 pub mod arena;
+pub(crate) mod calls;
 pub mod convert;
 pub(crate) mod detect;
 pub(crate) mod inspect;
