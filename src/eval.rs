@@ -45,6 +45,8 @@ pub struct Request<'a> {
 
 /// What one worker made of one entry.
 struct Done {
+    /// The recording's reference id.
+    id: String,
     /// The format's text for this recording (JSON line, text lines, XML
     /// testcase, markdown rows).
     chunk: String,
@@ -100,14 +102,15 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
         &req.run,
         |v| {
             let t0 = Instant::now();
-            let id = v.entry.reference().id.as_str();
+            let id_ = v.id();
+            let id = &*id_;
             let done = match &v.result {
                 Ok(rec) => {
                     let r = plan.evaluate(rec, &opts);
                     let secs = t0.elapsed().as_secs_f64();
                     let (chunk, details, failed) =
                         render(format, &plan, id, Some(&r), None, secs, rec.messages.len());
-                    Done { chunk, details, failed, result: Some(r), error: None }
+                    Done { id: id.to_owned(), chunk, details, failed, result: Some(r), error: None }
                 }
                 Err(e) => {
                     let (chunk, details, failed) = match format {
@@ -119,20 +122,27 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
                             render(format, &plan, id, None, Some(&e.to_string()), secs, 0)
                         }
                     };
-                    Done { chunk, details, failed, result: None, error: Some(e.to_string()) }
+                    Done {
+                        id: id.to_owned(),
+                        chunk,
+                        details,
+                        failed,
+                        result: None,
+                        error: Some(e.to_string()),
+                    }
                 }
             };
-            progress.inc(v.entry.size());
+            progress.inc(v.size());
             done
         },
-        |entry, d: Done| {
+        |_, d: Done| {
             recs += 1;
             match &d.result {
                 Some(r) => {
                     if r.passed {
                         passed_recs += 1;
                     } else if first_fail.len() < FIRST {
-                        let mut s = format!("{}:", entry.reference().id);
+                        let mut s = format!("{}:", d.id);
                         for x in r.results.iter().filter(|x| !x.passed) {
                             let a = &plan.assertions[x.assertion];
                             let _ =
@@ -151,11 +161,7 @@ pub fn run(req: &Request<'_>) -> Result<u8, Exit> {
                 None => {
                     failed_loads += 1;
                     if first_fail.len() < FIRST {
-                        first_fail.push(format!(
-                            "{}: {}",
-                            entry.reference().id,
-                            d.error.as_deref().unwrap_or("")
-                        ));
+                        first_fail.push(format!("{}: {}", d.id, d.error.as_deref().unwrap_or("")));
                     }
                 }
             }

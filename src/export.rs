@@ -29,7 +29,7 @@ pub fn run(corpus: &Corpus, opts: &RunOptions, output: Option<&Path>) -> Result<
             opts,
             |v| {
                 let line = export_line(&v);
-                progress.inc(v.entry.size());
+                progress.inc(v.size());
                 line
             },
             |_, line: String| out.write_all(line.as_bytes()),

@@ -32,13 +32,26 @@ const EXIT_FAILED: u8 = 3;
 #[command(
     name = "arena-recordings",
     version,
-    about = "List, export, scan and evaluate corpora of PromptKit Arena conversation recordings",
-    long_about = "List, export, scan and evaluate corpora of PromptKit Arena conversation recordings \
-(session recordings, Arena run output, and every other format the library registers).\n\n\
+    about = "List, export, scan and evaluate corpora of recorded LLM conversations (PromptKit Arena, \
+OpenAI chat and Batch, ShareGPT, inspect_ai, OpenTelemetry GenAI)",
+    long_about = "List, export, scan and evaluate corpora of recorded LLM conversations: PromptKit's \
+formats (session recordings, Arena run output, transcripts) and OpenAI chat JSONL, OpenAI Batch \
+request/result files, ShareGPT datasets, inspect_ai eval logs (.json, .eval) and OpenTelemetry \
+GenAI traces (OTLP JSON).\n\n\
 A SOURCE is a file, a directory (walked recursively; files whose names an adapter claims, \
 or every file with --type; hidden entries skipped) or a glob pattern (quote it; `**` matches \
 any number of directories). Several sources may be given; the files are sorted by path and \
-duplicates removed. The format is decided per file from its name (or --type).",
+duplicates removed. The format is decided per file from its name and content (or --type): \
+`.jsonl` and `.json` files are recognised by their keys (resourceSpans, custom_id, \
+conversations, messages; an inspect_ai log's version and eval), `.eval` is inspect_ai.\n\n\
+A file may hold many recordings; each is one reference, whose id is the path plus a fragment: \
+`path#L<n>` (a JSON Lines line, 1-based), `path#item=<i>` (a JSON array element, 0-based), \
+`path#sample=<id>,epoch=<n>` (an inspect_ai sample), `path#trace=<id>` (an OpenTelemetry trace). \
+Each file is read and parsed once, and a line or sample that fails is one failed reference.\n\n\
+Not read (on purpose): a single OpenAI chat object in a .json file without --type openai_chat \
+(it is Arena output by PromptKit's rules); joining Batch result files to their requests; \
+inspect_ai's chunked sample layout and schema-1 logs; OTLP resourceLogs, protobuf, Jaeger/Zipkin \
+and the flattened gen_ai.prompt.<i> attributes.",
     after_help = "Exit codes: 0 every reference loaded; 3 some failed (everything else was still \
 processed); 2 usage error (bad flag, unknown type hint, a source matching nothing); 1 output \
 could not be written; eval also exits 4 when some assertion failed.\n\nExamples:\n  arena-recordings scan corpus\n  arena-recordings ls 'runs/**/*.json' --type arena\n  \
@@ -55,7 +68,9 @@ enum Command {
     #[command(
         long_about = "List the references the sources expand to, one per line, in the order export \
 and scan process them: `<id><TAB><type_hint>`, or with --format json one JSON object \
-{\"id\",\"source\",\"type_hint\"} per line. Nothing is loaded.",
+{\"id\",\"source\",\"type_hint\"} per line. Files of PromptKit's formats are not read; files \
+that may hold many recordings (JSON Lines, JSON arrays, inspect_ai logs, OTLP) are read to list \
+each recording (`path#L7`, `path#item=0`, ...).",
         after_help = "Example:\n  arena-recordings ls corpus --format json"
     )]
     Ls {
@@ -216,8 +231,10 @@ struct Sources {
     /// Files, directories or glob patterns.
     #[arg(value_name = "SOURCE", required = true)]
     sources: Vec<String>,
-    /// Treat every file as this format (session, arena_output, ...): the hint
-    /// wins over the file name.
+    /// Treat every file as this format: session, arena_output, transcript,
+    /// generic (detect), openai_chat, openai_batch, sharegpt, inspect, otel_genai.
+    /// The hint wins over the file name; the container (JSON Lines, array,
+    /// object, zip) is still taken from the bytes.
     #[arg(long = "type", value_name = "HINT")]
     type_hint: Option<String>,
 }
@@ -280,9 +297,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let registry = Registry::new();
     let result = match &cli.command {
-        Command::Ls { sources, format } => {
-            enumerate(&registry, sources).and_then(|c| ls(&c, *format).map(|()| walk_code(&c)))
-        }
+        Command::Ls { sources, format } => enumerate(&registry, sources)
+            .and_then(|c| ls(&c, &RunOptions::default(), *format).map(|()| walk_code(&c))),
         Command::Export { sources, run, output, format: ExportFormat::Jsonl } => {
             enumerate(&registry, sources).and_then(|c| {
                 export::run(&c, &run.options(), output.as_deref()).map(|t| t.max(walk_code(&c)))
@@ -415,23 +431,24 @@ fn enumerate(registry: &Registry, s: &Sources) -> Result<Corpus, Exit> {
     Ok(corpus)
 }
 
-fn ls(corpus: &Corpus, format: Format) -> Result<(), Exit> {
+fn ls(corpus: &Corpus, opts: &RunOptions, format: Format) -> Result<(), Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut line = String::new();
-    for e in corpus.entries() {
-        let r = e.reference();
-        line.clear();
-        match format {
-            Format::Text => {
-                line.push_str(&r.id);
-                line.push('\t');
-                line.push_str(&r.type_hint);
+    corpus
+        .references(opts, |r| {
+            line.clear();
+            match format {
+                Format::Text => {
+                    line.push_str(&r.id);
+                    line.push('\t');
+                    line.push_str(&r.type_hint);
+                }
+                Format::Json => arena_report::write_reference(&mut line, r),
             }
-            Format::Json => arena_report::write_reference(&mut line, r),
-        }
-        line.push('\n');
-        out.write_all(line.as_bytes()).map_err(output_error)?;
-    }
+            line.push('\n');
+            out.write_all(line.as_bytes())
+        })
+        .map_err(output_error)?;
     out.flush().map_err(output_error)
 }
 

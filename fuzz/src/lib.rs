@@ -24,7 +24,9 @@ use std::sync::OnceLock;
 use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };
-use arena_recordings::{FileAdapter, ARENA_OUTPUT, GENERIC, SESSION, TRANSCRIPT};
+use arena_recordings::{
+    FileAdapter, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI, SESSION, SHAREGPT, TRANSCRIPT,
+};
 
 pub use arena_recordings_reference as reference;
 
@@ -34,9 +36,15 @@ pub mod eval;
 /// (the per-format targets name theirs). Add new `Parser` variants here.
 pub const PARSERS: &[Parser] = &[Parser::Session, Parser::ArenaOutput, Parser::Auto, Parser::Transcript];
 
+/// The parsers of the formats beyond PromptKit's, whose files hold many
+/// recordings ([`load_each_checked`]).
+pub const MORE_PARSERS: &[Parser] =
+    &[Parser::OpenAiChat, Parser::OpenAiBatch, Parser::ShareGpt, Parser::Inspect, Parser::OtelGenai];
+
 /// The built-in file adapters in registration order, as `Registry::new()`
 /// registers them. Add new built-ins here (the target checks the count).
-pub const BUILTINS: &[FileAdapter] = &[SESSION, ARENA_OUTPUT, TRANSCRIPT, GENERIC];
+pub const BUILTINS: &[FileAdapter] =
+    &[SESSION, ARENA_OUTPUT, TRANSCRIPT, GENERIC, OPENAI_CHAT, OPENAI_BATCH, SHAREGPT, INSPECT, OTEL_GENAI];
 
 thread_local! {
     static LOADER: RefCell<Loader> = RefCell::new(Loader::new());
@@ -97,6 +105,7 @@ fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8], parse
                         | ErrorKind::Utf8
                         | ErrorKind::Shape
                         | ErrorKind::Limit
+                        | ErrorKind::FailedRequest
                 ),
                 "unexpected kind for bytes: {e:?}"
             );
@@ -105,7 +114,10 @@ fn summarize(result: arena_recordings::Result<Recording<'_>>, data: &[u8], parse
                     panic!("{msg}");
                 }
             } else if let Some(off) = e.offset() {
-                assert!(off <= data.len(), "offset {off} past the end ({})", data.len());
+                // inspect_ai errors inside a zip member are positioned in the member.
+                if parser != Parser::Inspect {
+                    assert!(off <= data.len(), "offset {off} past the end ({})", data.len());
+                }
                 assert_eq!(e.position().map(|p| p.offset), Some(off), "not located");
             }
             if let Some(pos) = e.position() {
@@ -154,6 +166,44 @@ pub fn load_checked(data: &[u8], parser: Parser) {
         let limited = matches!(small, Summary::Failed { kind: ErrorKind::Limit, .. });
         assert!(small == fresh || limited, "tight limits changed the outcome: {small:?}, not {fresh:?}");
     });
+}
+
+/// Every recording `data` holds with `parser`, summarized with its fragment.
+fn each_summary(loader: &mut Loader, data: &[u8], parser: Parser) -> Vec<(Option<String>, Summary)> {
+    let mut out = Vec::new();
+    loader.load_bytes_each(data, parser, |piece, result| {
+        if let Some(f) = piece.fragment {
+            assert!(!f.is_empty() && !f.contains('#'), "bad fragment {f:?}");
+        }
+        out.push((piece.fragment.map(str::to_owned), summarize(result, data, parser)));
+    });
+    assert!(!out.is_empty(), "no call at all");
+    let frags: Vec<&str> = out.iter().filter_map(|(f, _)| f.as_deref()).collect();
+    let mut unique = frags.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    // inspect_ai sample ids come from the file: duplicates are the file's.
+    assert!(parser == Parser::Inspect || unique.len() == frags.len(), "duplicate fragments: {frags:?}");
+    out
+}
+
+/// [`load_checked`] for files of many recordings: `data` through
+/// `Loader::load_bytes_each` with `parser` (and with the session and
+/// detecting parsers, which recognise these formats by content), a fresh
+/// and a reused loader agreeing, and again under tight limits.
+pub fn load_each_checked(data: &[u8], parser: Parser) {
+    for parser in [parser, Parser::Session, Parser::Auto] {
+        let fresh = each_summary(&mut Loader::new(), data, parser);
+        LOADER.with(|l| {
+            let reused = each_summary(&mut l.borrow_mut(), data, parser);
+            assert_eq!(fresh, reused, "a reused loader disagrees with a fresh one");
+        });
+        SMALL.with(|l| {
+            let small = each_summary(&mut l.borrow_mut(), data, parser);
+            let limited = small.iter().any(|(_, s)| matches!(s, Summary::Failed { kind: ErrorKind::Limit, .. }));
+            assert!(small == fresh || limited, "tight limits changed the outcome: {small:?}, not {fresh:?}");
+        });
+    }
 }
 
 /// Runs [`reference::check`] for every parser the reference knows and

@@ -60,8 +60,10 @@ class LineIterator(Iterator[Dict[str, Any]]):
 
 def references(sources: _Sources, type_hint: Optional[str] = None) -> List[Dict[str, str]]:
     """The references ``sources`` expand to: the ``arena-recordings ls --format json``
-    objects (``id``, ``source``, ``type_hint``), in order. Nothing is loaded,
-    so this is the cheap way to list files and share them among workers."""
+    objects (``id``, ``source``, ``type_hint``), in order: one per recording, so a
+    file that holds many (a JSON Lines dataset, an inspect_ai log) gives one per
+    line or sample (``path#L7``, ...). Only such files are read, so this is the
+    cheap way to list recordings and share them among workers."""
 
 def load(path: _Source, type_hint: Optional[str] = None) -> Dict[str, Any]:
     """Loads one file: the object ``arena-recordings export`` writes for it.

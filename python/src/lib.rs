@@ -141,8 +141,10 @@ fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// The references `sources` expand to: the `arena-recordings ls --format json`
-/// objects (`id`, `source`, `type_hint`), in order. Nothing is loaded, so this
-/// is the cheap way to list files and share them among workers.
+/// objects (`id`, `source`, `type_hint`), in order: one per recording, so a
+/// file that holds many (a JSON Lines dataset, an inspect_ai log) gives one
+/// per line or sample (`path#L7`, ...). Only such files are read, so this is
+/// the cheap way to list recordings and share them among workers.
 ///
 /// `sources` is one path (str or os.PathLike) or an iterable of them: files,
 /// directories (walked recursively) and glob patterns (`**` included).
@@ -155,15 +157,17 @@ fn references<'py>(
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let sources = self::sources(sources)?;
     let corpus = enumerate(py, &sources, type_hint)?;
-    corpus
-        .entries()
-        .iter()
-        .map(|e| {
+    let lines = py.detach(|| {
+        let mut lines = Vec::new();
+        let _ = corpus.references(&RunOptions::default(), |r| {
             let mut line = String::new();
-            write_reference(&mut line, e.reference());
-            json_loads(py, &line)
-        })
-        .collect()
+            write_reference(&mut line, r);
+            lines.push(line);
+            Ok::<(), ()>(())
+        });
+        lines
+    });
+    lines.iter().map(|line| json_loads(py, line)).collect()
 }
 
 /// Loads one file: the object `arena-recordings export` writes for it
@@ -189,15 +193,28 @@ fn load<'py>(py: Python<'py>, path: PathBuf, type_hint: Option<&str>) -> PyResul
     let entry = &corpus.entries()[0];
     let line = py.detach(|| {
         let mut loader = Loader::new();
-        let v = Visit { index: 0, entry, result: entry.load(&mut loader) };
-        match &v.result {
-            Ok(_) => Ok(export_line(&v)),
-            Err(e) => Err(Box::new(recording_error_args(e))),
-        }
+        let mut first = None;
+        let mut count = 0usize;
+        entry.load_each(&mut loader, |piece, result| {
+            count += 1;
+            if first.is_none() {
+                let v = Visit { index: 0, sub: 0, entry, piece, result };
+                first = Some(match &v.result {
+                    Ok(_) => Ok(export_line(&v)),
+                    Err(e) => Err(Box::new(recording_error_args(e))),
+                });
+            }
+        });
+        (first, count)
     });
     match line {
-        Ok(line) => json_loads(py, &line),
-        Err(args) => Err(args.into_err(py)),
+        (Some(_), n) if n > 1 => Err(PyValueError::new_err(format!(
+            "load takes one recording, but {} holds {n}; use export() or references() for files of many",
+            path[0]
+        ))),
+        (Some(Ok(line)), _) => json_loads(py, &line),
+        (Some(Err(args)), _) => Err(args.into_err(py)),
+        (None, _) => Err(PyValueError::new_err(format!("{} holds no recording", path[0]))),
     }
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod core;
 mod differential;
 mod eval;
+mod formats;
 mod generate;
 mod hostile;
 mod recorder;

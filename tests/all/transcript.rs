@@ -89,9 +89,10 @@ fn item_73_to_78_can_handle() {
 
 #[test]
 fn registry_routes_transcripts_third() {
-    // session, arena_output, transcript, then the content-sniffing generic adapter.
+    // session, arena_output, transcript, the content-sniffing generic adapter,
+    // then the five formats beyond PromptKit's.
     let r = Registry::new();
-    assert_eq!(r.len(), 4);
+    assert_eq!(r.len(), 9);
     assert_eq!(r.find_adapter("a/b.TRANSCRIPT.YML", "").unwrap().name(), "transcript");
     assert_eq!(r.find_adapter("notes.txt", " YAML ").unwrap().name(), "transcript");
     assert_eq!(r.find_adapter("x.recording.json", "transcript").unwrap().name(), "transcript");

@@ -58,7 +58,7 @@ fn main() {
                 &opts,
                 || TableBuilder::new(table, None),
                 |b, v| {
-                    b.push(v.entry.reference(), v.entry.size(), &v.result);
+                    b.push(&v.reference(), v.size(), &v.result);
                     std::hint::black_box(b.finish());
                 },
             );
@@ -68,7 +68,7 @@ fn main() {
                 &opts,
                 |v| {
                     let mut b = TableBuilder::new(table, None);
-                    b.push(v.entry.reference(), v.entry.size(), &v.result);
+                    b.push(&v.reference(), v.size(), &v.result);
                     b.finish()
                 },
                 |_, batches| -> Result<(), ()> {

@@ -172,10 +172,10 @@ pub fn export_corpus(
         opts,
         |v| {
             let batches = TABLES.with_borrow_mut(|t| {
-                t.push(v.entry.reference(), v.entry.size(), &v.result);
+                t.push(&v.reference(), v.size(), &v.result);
                 t.finish()
             });
-            progress(v.entry.size());
+            progress(v.size());
             batches
         },
         |_, batches| -> Result<(), SinkError> {

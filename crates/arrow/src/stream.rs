@@ -78,7 +78,7 @@ impl TableStream {
         let map = move |v: arena_recordings::Visit<'_, '_>| {
             BUILDERS.with_borrow_mut(|b| {
                 let builder = b[slot].get_or_insert_with(|| TableBuilder::new(table, None));
-                builder.push(v.entry.reference(), v.entry.size(), &v.result);
+                builder.push(&v.reference(), v.size(), &v.result);
                 builder.finish()
             })
         };

@@ -281,7 +281,7 @@ fn run_options_are_irrelevant_to_rows() {
         &opts,
         |v| {
             let mut t = Tables::default();
-            t.push(v.entry.reference(), v.entry.size(), &v.result);
+            t.push(&v.reference(), v.size(), &v.result);
             t.finish()
         },
         |_, got| -> Result<(), ()> {

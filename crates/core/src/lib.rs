@@ -57,8 +57,8 @@ pub use model::{Format, Message, Metadata, Part, ProviderSpec, RawJson, Recordin
 pub use owned::to_owned;
 pub use registry::{
     enumerate_files, has_extension, is_glob_pattern, matches_type_hint, FileAdapter, RecordingAdapter,
-    RecordingReference, Registry, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI, SESSION,
-    SHAREGPT, TRANSCRIPT,
+    RecordingReference, Registry, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI,
+    SESSION, SHAREGPT, TRANSCRIPT,
 };
 pub use time::Timestamp;
 

@@ -152,6 +152,7 @@ impl Loader {
     ) {
         self.recycle_arena();
         let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
+        let bump: &'l Bump = bump;
         let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
         // Errors are located against the original bytes, read again once
         // (the buffer was changed by in-place parsing).
@@ -167,9 +168,21 @@ impl Loader {
                 Origin::Bytes(_) => e,
             }
         };
-        let r = formats::decode_each(input, parser, &mut |piece, r| each(piece, r.map_err(&mut locate)));
+        let mut calls = 0usize;
+        let r = formats::decode_each(input, parser, &mut |piece, r| {
+            calls += 1;
+            each(piece, r.map_err(&mut locate))
+        });
         if let Err(e) = r {
             each(Piece::WHOLE, Err(locate(e)));
+        } else if calls == 0 {
+            // A readable file with no recording is still one reference (FORMATS-MORE.md 1.4).
+            let warnings = bump.alloc_slice_copy(&["the file holds no recording"]);
+            let format = parser.more_format().unwrap_or_default();
+            each(
+                Piece { fragment: None, format: parser.more_format() },
+                Ok(Recording { format, warnings, ..Recording::default() }),
+            );
         }
     }
 

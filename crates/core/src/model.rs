@@ -77,9 +77,11 @@ impl Format {
     /// references read as one of these carry it, whatever adapter claimed the file.
     pub fn type_hint(self) -> Option<&'static str> {
         match self {
-            Format::OpenAiChat | Format::OpenAiBatch | Format::ShareGpt | Format::Inspect | Format::OtelGenai => {
-                Some(self.as_str())
-            }
+            Format::OpenAiChat
+            | Format::OpenAiBatch
+            | Format::ShareGpt
+            | Format::Inspect
+            | Format::OtelGenai => Some(self.as_str()),
             _ => None,
         }
     }

@@ -14,17 +14,27 @@ use std::path::Path;
 use std::sync::RwLock;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::loader::{Loader, Parser};
+use crate::loader::{Loader, Parser, Piece};
 use crate::model::Recording;
 use crate::owned::{Message, Metadata};
 use crate::walk;
 pub use crate::walk::is_glob_pattern;
 
 /// An opaque reference to one recording (PromptKit `RecordingReference`).
+///
+/// A file that holds many recordings (a JSON Lines file of OpenAI chat
+/// lines, a ShareGPT array, an inspect_ai log) gives one reference per
+/// recording: its `id` is the path followed by `#` and the
+/// [`fragment`](Self::fragment) (`train.jsonl#L7`, `data.json#item=0`,
+/// `x.eval#sample=12,epoch=2`, `traces.jsonl#trace=4bf9...`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordingReference {
-    /// Unique id; for files, the path.
+    /// Unique id; for files, the path (plus `#` and the fragment, when the
+    /// file holds many recordings).
     pub id: String,
+    /// Where the recording is inside its file (the text after `#` in `id`),
+    /// or `None` for a file's only recording.
+    pub fragment: Option<String>,
     /// The source (path, glob pattern, query) that produced this reference.
     pub source: String,
     /// Format hint (`session`, `arena_output`, `transcript`, ...).
@@ -37,7 +47,52 @@ impl RecordingReference {
     /// A reference to a file with a hint.
     pub fn file(path: impl Into<String>, type_hint: impl Into<String>) -> Self {
         let id = path.into();
-        RecordingReference { source: id.clone(), id, type_hint: type_hint.into(), metadata: BTreeMap::new() }
+        RecordingReference {
+            source: id.clone(),
+            id,
+            fragment: None,
+            type_hint: type_hint.into(),
+            metadata: BTreeMap::new(),
+        }
+    }
+
+    /// The path of the file that holds the recording: `id` without `#` and
+    /// the fragment.
+    pub fn path(&self) -> &str {
+        match &self.fragment {
+            Some(f) => self.id.strip_suffix(f.as_str()).and_then(|p| p.strip_suffix('#')).unwrap_or(&self.id),
+            None => &self.id,
+        }
+    }
+
+    /// The reference of one recording the file holds, as `load_each` gives
+    /// it: this one when `piece` is the whole file read as a PromptKit
+    /// format, else narrowed to it (`id` = `path#fragment`, `type_hint` =
+    /// the format that read it).
+    pub fn for_piece(&self, piece: Piece<'_>) -> std::borrow::Cow<'_, RecordingReference> {
+        use std::borrow::Cow;
+        let hint = piece.format.and_then(|f| f.type_hint());
+        match (piece.fragment, hint) {
+            (None, None) => Cow::Borrowed(self),
+            (Some(f), hint) => Cow::Owned(self.with_fragment(f, hint)),
+            (None, Some(hint)) => {
+                let mut r = self.clone();
+                r.type_hint = hint.to_owned();
+                Cow::Owned(r)
+            }
+        }
+    }
+
+    /// This file reference narrowed to one recording of the file (`id`
+    /// gets `#fragment`); `type_hint` becomes `hint` when given.
+    pub fn with_fragment(&self, fragment: &str, hint: Option<&str>) -> RecordingReference {
+        RecordingReference {
+            id: format!("{}#{fragment}", self.path()),
+            fragment: Some(fragment.to_owned()),
+            source: self.source.clone(),
+            type_hint: hint.unwrap_or(&self.type_hint).to_owned(),
+            metadata: self.metadata.clone(),
+        }
     }
 }
 
@@ -64,6 +119,28 @@ pub trait RecordingAdapter: Send + Sync {
     fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
         let (messages, metadata) = self.load(reference)?;
         Ok(crate::owned::copy_into_arena(loader.reset_arena(), &messages, &metadata))
+    }
+
+    /// Loads every recording a file reference holds, in file order, calling
+    /// `each` with where each one is ([`Piece`]) and its result. The file is
+    /// read and parsed once, however many recordings it holds.
+    ///
+    /// The default is one call with [`load_into`](Self::load_into)'s result;
+    /// the built-in adapters split files that hold many recordings.
+    fn load_each_into<'l>(
+        &self,
+        reference: &RecordingReference,
+        loader: &'l mut Loader,
+        each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        each(Piece::WHOLE, self.load_into(reference, loader));
+    }
+
+    /// Whether every reference this adapter gives is a whole file holding
+    /// one recording, so that listing them needs no reading. The default,
+    /// `true`, suits adapters whose references are single recordings.
+    fn holds_one(&self) -> bool {
+        true
     }
 }
 
@@ -156,12 +233,20 @@ pub const GENERIC: FileAdapter =
 
 /// OpenAI chat files (hints `openai_chat`, `openai`, `chat`; no suffix:
 /// `.jsonl` and `.json` files are recognised by content, FORMATS-MORE.md 1.2).
-pub const OPENAI_CHAT: FileAdapter =
-    FileAdapter { name: "openai_chat", hints: &["openai_chat", "openai", "chat"], suffixes: &[], parser: Parser::OpenAiChat };
+pub const OPENAI_CHAT: FileAdapter = FileAdapter {
+    name: "openai_chat",
+    hints: &["openai_chat", "openai", "chat"],
+    suffixes: &[],
+    parser: Parser::OpenAiChat,
+};
 
 /// OpenAI Batch API request and result files (hints `openai_batch`, `batch`; found by content).
-pub const OPENAI_BATCH: FileAdapter =
-    FileAdapter { name: "openai_batch", hints: &["openai_batch", "batch"], suffixes: &[], parser: Parser::OpenAiBatch };
+pub const OPENAI_BATCH: FileAdapter = FileAdapter {
+    name: "openai_batch",
+    hints: &["openai_batch", "batch"],
+    suffixes: &[],
+    parser: Parser::OpenAiBatch,
+};
 
 /// ShareGPT datasets (hint `sharegpt`; found by content).
 pub const SHAREGPT: FileAdapter =
@@ -169,13 +254,21 @@ pub const SHAREGPT: FileAdapter =
 
 /// inspect_ai eval logs (`*.eval` zip archives; hints `inspect`, `inspect_ai`;
 /// `.json` logs are found by content).
-pub const INSPECT: FileAdapter =
-    FileAdapter { name: "inspect", hints: &["inspect", "inspect_ai"], suffixes: &[".eval"], parser: Parser::Inspect };
+pub const INSPECT: FileAdapter = FileAdapter {
+    name: "inspect",
+    hints: &["inspect", "inspect_ai"],
+    suffixes: &[".eval"],
+    parser: Parser::Inspect,
+};
 
 /// OpenTelemetry GenAI traces in OTLP JSON (hints `otel_genai`, `otel`,
 /// `otlp`; found by content).
-pub const OTEL_GENAI: FileAdapter =
-    FileAdapter { name: "otel_genai", hints: &["otel_genai", "otel", "otlp"], suffixes: &[], parser: Parser::OtelGenai };
+pub const OTEL_GENAI: FileAdapter = FileAdapter {
+    name: "otel_genai",
+    hints: &["otel_genai", "otel", "otlp"],
+    suffixes: &[],
+    parser: Parser::OtelGenai,
+};
 
 impl FileAdapter {
     /// The hints this adapter accepts.
@@ -208,8 +301,16 @@ impl RecordingAdapter for FileAdapter {
         matches_type_hint(type_hint, self.hints) || has_extension(source, self.suffixes)
     }
 
+    /// Expands the source into files, and files that hold many recordings
+    /// into one reference per recording (which reads them).
     fn enumerate(&self, source: &str) -> Result<Vec<RecordingReference>> {
-        enumerate_files(source, self.name)
+        let files = enumerate_files(source, self.name)?;
+        let mut loader = Loader::new();
+        let mut refs = Vec::with_capacity(files.len());
+        for file in files {
+            expand_into(self, &file, &mut loader, &mut refs);
+        }
+        Ok(refs)
     }
 
     fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, Metadata)> {
@@ -218,9 +319,96 @@ impl RecordingAdapter for FileAdapter {
         Ok(crate::owned::to_owned(&rec))
     }
 
+    /// Loads the recording the reference names: the file's only one, or the
+    /// one its fragment names (the file is parsed, the others are dropped).
     fn load_into<'l>(&self, reference: &RecordingReference, loader: &'l mut Loader) -> Result<Recording<'l>> {
-        loader.load_file(Path::new(&reference.id), self.parser)
+        let path = Path::new(reference.path());
+        let Some(wanted) = reference.fragment.as_deref() else {
+            if self.parser.holds_one() {
+                return loader.load_file(path, self.parser);
+            }
+            return only_recording(loader, path, self.parser);
+        };
+        let mut found = None;
+        let mut whole_error = None;
+        loader.load_file_each(path, self.parser, |piece, r| match piece.fragment {
+            Some(f) if f == wanted && found.is_none() => found = Some(r),
+            None => {
+                if let Err(e) = r {
+                    whole_error.get_or_insert(e);
+                }
+            }
+            _ => {}
+        });
+        match (found, whole_error) {
+            (Some(r), _) => r,
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(Error::new(
+                ErrorKind::NoMatch,
+                format!("{}: the file holds no recording #{wanted}", path.display()),
+            )
+            .with_path(path)),
+        }
     }
+
+    fn load_each_into<'l>(
+        &self,
+        reference: &RecordingReference,
+        loader: &'l mut Loader,
+        each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        loader.load_file_each(Path::new(reference.path()), self.parser, each);
+    }
+
+    fn holds_one(&self) -> bool {
+        self.parser.holds_one()
+    }
+}
+
+/// The one recording of a file (for a reference without a fragment to a
+/// file that may hold many): an error naming the count when it holds more.
+fn only_recording<'l>(loader: &'l mut Loader, path: &Path, parser: Parser) -> Result<Recording<'l>> {
+    let mut first = None;
+    let mut more = 0usize;
+    loader.load_file_each(path, parser, |piece, r| {
+        if first.is_none() {
+            first = Some((piece.fragment.is_some(), r));
+        } else {
+            more += 1;
+        }
+    });
+    match first {
+        Some((false, r)) if more == 0 => r,
+        Some((_, _)) => Err(Error::new(
+            ErrorKind::Shape,
+            format!(
+                "the file holds {} recordings: name one with a fragment (path#L<n>, path#item=<i>, ...)",
+                more + 1
+            ),
+        )
+        .with_path(path)),
+        None => Err(Error::new(ErrorKind::Internal, "no result").with_path(path)),
+    }
+}
+
+/// Appends the references of the recordings `file` holds: itself when it
+/// holds one (or fails as a whole), else one per recording.
+pub(crate) fn expand_into(
+    adapter: &dyn RecordingAdapter,
+    file: &RecordingReference,
+    loader: &mut Loader,
+    out: &mut Vec<RecordingReference>,
+) {
+    adapter.load_each_into(file, loader, &mut |piece, _| match piece.fragment {
+        Some(f) => out.push(file.with_fragment(f, piece.format.and_then(|f| f.type_hint()))),
+        None => {
+            let mut r = file.clone();
+            if let Some(h) = piece.format.and_then(|f| f.type_hint()) {
+                r.type_hint = h.to_owned();
+            }
+            out.push(r);
+        }
+    });
 }
 
 /// Expands a source into file references (PromptKit `EnumerateFiles`).
@@ -236,6 +424,7 @@ impl RecordingAdapter for FileAdapter {
 pub fn enumerate_files(source: &str, type_hint: &str) -> Result<Vec<RecordingReference>> {
     let reference = |id: String| RecordingReference {
         id,
+        fragment: None,
         source: source.to_owned(),
         type_hint: type_hint.to_owned(),
         metadata: BTreeMap::new(),
@@ -355,7 +544,7 @@ impl Registry {
 
     /// Loads a reference as owned data (the Go signature).
     pub fn load(&self, reference: &RecordingReference) -> Result<(Vec<Message>, Metadata)> {
-        self.route(&reference.id, &reference.type_hint, "ref")?.load(reference)
+        self.route(reference.path(), &reference.type_hint, "ref")?.load(reference)
     }
 
     /// Loads a reference into `loader`, borrowing from it (the zero-copy path).
@@ -364,7 +553,7 @@ impl Registry {
         reference: &RecordingReference,
         loader: &'l mut Loader,
     ) -> Result<Recording<'l>> {
-        self.route(&reference.id, &reference.type_hint, "ref")?.load_into(reference, loader)
+        self.route(reference.path(), &reference.type_hint, "ref")?.load_into(reference, loader)
     }
 }
 

@@ -7,11 +7,11 @@ use arena_recordings::{promptkit, Error, RecordingReference, Visit};
 /// newline): `{"id","source","type_hint","messages","metadata"[,"warnings"]}`
 /// when it loaded, `{"id","source","type_hint","error"}` when it did not.
 pub fn export_line(v: &Visit<'_, '_>) -> String {
-    let r = v.entry.reference();
-    let mut s = String::with_capacity(256 + v.entry.size() as usize);
+    let r = v.reference();
+    let mut s = String::with_capacity(256 + v.size() as usize);
     let mut w = JsonWriter::compact(&mut s, Escape::Go);
     w.obj();
-    write_head(&mut w, r);
+    write_head(&mut w, &r);
     match &v.result {
         Ok(rec) => {
             promptkit::write_messages(w.key("messages").raw(), rec.messages);

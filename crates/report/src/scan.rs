@@ -14,6 +14,8 @@ const FIRST: usize = 10;
 #[derive(Default, Clone)]
 struct Counts {
     files: u64,
+    /// References (recordings): a file may hold many.
+    recordings: u64,
     loaded: u64,
     failed: u64,
     /// Loaded with no message at all.
@@ -26,6 +28,7 @@ struct Counts {
 impl Counts {
     fn add(&mut self, o: &Counts) {
         self.files += o.files;
+        self.recordings += o.recordings;
         self.loaded += o.loaded;
         self.failed += o.failed;
         self.empty += o.empty;
@@ -44,14 +47,14 @@ pub struct ScanStats {
     files_with_warnings: u64,
     roles: BTreeMap<String, u64>,
     formats: BTreeMap<String, Counts>,
-    /// The first errors by entry index: (index, error).
-    errors: Vec<(usize, Error)>,
-    /// The first warnings by entry index: (index, "path: warning").
-    first_warnings: Vec<(usize, String)>,
+    /// The first errors in enumeration order: ((entry, recording), (id, error)).
+    errors: Vec<((usize, usize), (String, Error))>,
+    /// The first warnings in enumeration order: ((entry, recording), "id: warning").
+    first_warnings: Vec<((usize, usize), String)>,
 }
 
 /// Keeps the `FIRST` smallest indexes of `v` after adding one item.
-fn keep_first<T>(v: &mut Vec<(usize, T)>, index: usize, make: impl FnOnce() -> T) {
+fn keep_first<T>(v: &mut Vec<((usize, usize), T)>, index: (usize, usize), make: impl FnOnce() -> T) {
     if v.len() >= FIRST && v.iter().all(|(i, _)| *i < index) {
         return;
     }
@@ -71,11 +74,17 @@ fn bump<'m>(map: &'m mut BTreeMap<String, u64>, key: &str) -> &'m mut u64 {
 impl ScanStats {
     /// Counts one visited reference.
     pub fn visit(&mut self, v: Visit<'_, '_>) {
-        let fmt_name = v.entry.adapter_name().unwrap_or("(no adapter)");
+        let fmt_name = match v.piece.format.and_then(|f| f.type_hint()) {
+            Some(h) => h,
+            None => v.entry.adapter_name().unwrap_or("(no adapter)"),
+        };
         if !self.formats.contains_key(fmt_name) {
             self.formats.insert(fmt_name.to_owned(), Counts::default());
         }
-        let mut c = Counts { files: 1, bytes: v.entry.size(), ..Counts::default() };
+        let key = (v.index, v.sub);
+        let id = v.id();
+        let mut c =
+            Counts { files: u64::from(v.sub == 0), recordings: 1, bytes: v.size(), ..Counts::default() };
         match v.result {
             Ok(rec) => {
                 c.loaded = 1;
@@ -88,13 +97,12 @@ impl ScanStats {
                 if !rec.warnings.is_empty() {
                     self.warnings += rec.warnings.len() as u64;
                     self.files_with_warnings += 1;
-                    let id = &v.entry.reference().id;
-                    keep_first(&mut self.first_warnings, v.index, || format!("{id}: {}", rec.warnings[0]));
+                    keep_first(&mut self.first_warnings, key, || format!("{id}: {}", rec.warnings[0]));
                 }
             }
             Err(e) => {
                 c.failed = 1;
-                keep_first(&mut self.errors, v.index, || e);
+                keep_first(&mut self.errors, key, || (id.into_owned(), e));
             }
         }
         self.total.add(&c);
@@ -132,9 +140,9 @@ fn rate(n: f64, seconds: f64) -> f64 {
 }
 
 impl ScanStats {
-    /// How many references were counted, loaded and failed.
+    /// How many references (recordings) were counted, loaded and failed.
     pub fn files(&self) -> (u64, u64, u64) {
-        (self.total.files, self.total.loaded, self.total.failed)
+        (self.total.recordings, self.total.loaded, self.total.failed)
     }
 
     /// `scan`'s text report (`seconds` of work with `threads` workers).
@@ -153,8 +161,9 @@ fn text(corpus: &Corpus, s: &ScanStats, seconds: f64, threads: usize) -> String 
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "scanned {} files, {} bytes in {:.3} s with {} thread{}: {:.1} MB/s, {:.0} files/s",
+        "scanned {} files{}, {} bytes in {:.3} s with {} thread{}: {:.1} MB/s, {:.0} files/s",
         t.files,
+        if t.recordings == t.files { String::new() } else { format!(" ({} recordings)", t.recordings) },
         t.bytes,
         seconds,
         threads,
@@ -165,7 +174,7 @@ fn text(corpus: &Corpus, s: &ScanStats, seconds: f64, threads: usize) -> String 
     let _ = writeln!(o, "  loaded      {}", t.loaded);
     let _ = writeln!(o, "  failed      {}", t.failed);
     let _ = writeln!(o, "  empty       {} (loaded, but no message)", t.empty);
-    let _ = writeln!(o, "  warnings    {} (in {} files)", s.warnings, s.files_with_warnings);
+    let _ = writeln!(o, "  warnings    {} (in {} recordings)", s.warnings, s.files_with_warnings);
     let roles: Vec<String> = s.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
     let _ = writeln!(o, "  messages    {} ({})", t.messages, roles.join(", "));
     let _ = writeln!(o, "  tool_calls  {}", t.tool_calls);
@@ -176,23 +185,33 @@ fn text(corpus: &Corpus, s: &ScanStats, seconds: f64, threads: usize) -> String 
             corpus.walk_errors().len()
         );
     }
-    let _ = writeln!(o, "\nper format      files  loaded  failed  messages  tool_calls       bytes");
+    let _ =
+        writeln!(o, "\nper format      files  recordings  loaded  failed  messages  tool_calls       bytes");
     for (name, c) in &s.formats {
         let _ = writeln!(
             o,
-            "  {name:<13} {:>5}  {:>6}  {:>6}  {:>8}  {:>10}  {:>10}",
-            c.files, c.loaded, c.failed, c.messages, c.tool_calls, c.bytes
+            "  {name:<13} {:>5}  {:>10}  {:>6}  {:>6}  {:>8}  {:>10}  {:>10}",
+            c.files, c.recordings, c.loaded, c.failed, c.messages, c.tool_calls, c.bytes
         );
     }
     if !s.errors.is_empty() {
         let _ = writeln!(o, "\nfirst errors ({} of {}):", s.errors.len(), t.failed);
-        for (_, e) in &s.errors {
-            let _ = writeln!(o, "  {e}");
+        for (_, (id, e)) in &s.errors {
+            // The error names the file; one of many recordings is named by its id.
+            if id.contains('#') {
+                let _ = writeln!(o, "  {id}: {e}");
+            } else {
+                let _ = writeln!(o, "  {e}");
+            }
         }
     }
     if !s.first_warnings.is_empty() {
-        let _ =
-            writeln!(o, "\nfirst warnings ({} of {} files):", s.first_warnings.len(), s.files_with_warnings);
+        let _ = writeln!(
+            o,
+            "\nfirst warnings ({} of {} recordings):",
+            s.first_warnings.len(),
+            s.files_with_warnings
+        );
         for (_, w) in &s.first_warnings {
             let _ = writeln!(o, "  {w}");
         }
@@ -206,6 +225,7 @@ fn json(corpus: &Corpus, s: &ScanStats, seconds: f64, threads: usize) -> String 
     let mut w = JsonWriter::compact(&mut o, Escape::Go);
     fn counts(w: &mut JsonWriter<'_>, c: &Counts) {
         w.kl("files", c.files)
+            .kl("recordings", c.recordings)
             .kl("loaded", c.loaded)
             .kl("failed", c.failed)
             .kl("empty", c.empty)
@@ -232,8 +252,8 @@ fn json(corpus: &Corpus, s: &ScanStats, seconds: f64, threads: usize) -> String 
         w.end_obj();
     }
     w.end_obj().key("errors").arr();
-    for (index, e) in &s.errors {
-        w.obj().kv("id", &corpus.entries()[*index].reference().id);
+    for (_, (id, e)) in &s.errors {
+        w.obj().kv("id", id);
         write_error_object(w.key("error"), e);
         w.end_obj();
     }

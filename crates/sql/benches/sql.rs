@@ -86,7 +86,7 @@ fn vs_scan(c: &mut Criterion) {
                     || 0usize,
                     |n, v| {
                         let mut t = Tables::default();
-                        t.push(v.entry.reference(), v.entry.size(), &v.result);
+                        t.push(&v.reference(), v.size(), &v.result);
                         *n += t.finish()[1].iter().map(|b| b.num_rows()).sum::<usize>();
                     },
                 );

@@ -172,30 +172,33 @@ impl ExecutionPlan for RecordingScanExec {
             let mut loader = new_loader(&options);
             let mut batches = TableBuilder::new(table, projection.as_deref());
             for (entry, file) in corpus.entries().iter().zip(&files) {
+                let mut pushed = false;
                 let loaded = {
-                    let l = &mut loader;
+                    let (l, batches, pushed) = (&mut loader, &mut batches, &mut pushed);
                     panic::catch_unwind(AssertUnwindSafe(move || {
-                        let l = l; // moved in, so the recording may outlive the closure
-                        entry.load(l)
+                        let l = l; // moved in, so the recordings may outlive the closure
+                        let mut size = file.size;
+                        entry.load_each(l, |piece, result| {
+                            batches.push(&entry.reference().for_piece(piece), size, &result);
+                            // The file's bytes count once, on its first recording.
+                            size = 0;
+                            *pushed = true;
+                        })
                     }))
                 };
-                let result = match loaded {
-                    Ok(result) => result,
-                    Err(payload) => {
-                        loader = new_loader(&options);
-                        let what = payload
-                            .downcast_ref::<&str>()
-                            .copied()
-                            .or_else(|| payload.downcast_ref::<String>().map(|s| s.as_str()))
-                            .unwrap_or("(no message)");
-                        // Worded as the corpus engine words it.
-                        let msg =
-                            format!("internal error: the adapter panicked: {what} (please report this file)");
-                        Err(Error::new(ErrorKind::Internal, msg).with_path(&file.path))
-                    }
-                };
-                batches.push(entry.reference(), file.size, &result);
-                drop(result);
+                if let Err(payload) = loaded {
+                    loader = new_loader(&options);
+                    let what = payload
+                        .downcast_ref::<&str>()
+                        .copied()
+                        .or_else(|| payload.downcast_ref::<String>().map(|s| s.as_str()))
+                        .unwrap_or("(no message)");
+                    // Worded as the corpus engine words it.
+                    let msg =
+                        format!("internal error: the adapter panicked: {what} (please report this file)");
+                    let result = Err(Error::new(ErrorKind::Internal, msg).with_path(&file.path));
+                    batches.push(entry.reference(), if pushed { 0 } else { file.size }, &result);
+                }
                 for batch in batches.take_ready() {
                     if tx.blocking_send(Ok(batch)).is_err() {
                         return Ok(()); // the query is done with this stream

@@ -34,6 +34,7 @@ impl SourceFile {
     pub fn reference(&self) -> RecordingReference {
         RecordingReference {
             id: self.path.clone(),
+            fragment: None,
             source: self.source.clone(),
             type_hint: self.type_hint.clone(),
             metadata: Default::default(),

@@ -78,7 +78,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::loader::Loader;
+use crate::loader::{Loader, Piece};
 use crate::model::Recording;
 use crate::registry::{RecordingAdapter, RecordingReference, Registry};
 use crate::walk::{self, is_glob_pattern};
@@ -129,11 +129,39 @@ impl Entry {
         self.adapter.as_deref().map(|a| a.name())
     }
 
-    /// Loads the file into `loader` with the adapter that claimed it.
+    /// Loads the file into `loader` with the adapter that claimed it, as
+    /// one recording (a file that holds several is an error: use
+    /// [`load_each`](Self::load_each)).
     pub fn load<'l>(&self, loader: &'l mut Loader) -> Result<Recording<'l>> {
         match &self.adapter {
             Some(adapter) => adapter.load_into(&self.reference, loader).map_err(|e| e.with_path(self.path())),
             None => Err(no_adapter(&self.reference)),
+        }
+    }
+
+    /// Loads every recording the file holds, in file order (the file is read
+    /// and parsed once), calling `each` with where each one is and its
+    /// result; at least one call.
+    pub fn load_each<'l>(
+        &self,
+        loader: &'l mut Loader,
+        mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        match &self.adapter {
+            Some(adapter) => adapter.load_each_into(&self.reference, loader, &mut |piece, r| {
+                each(piece, r.map_err(|e| e.with_path(self.path())))
+            }),
+            None => each(Piece::WHOLE, Err(no_adapter(&self.reference))),
+        }
+    }
+
+    /// Whether listing this file's references needs no reading: the
+    /// claiming adapter's files are always one recording each (or no
+    /// adapter claims it).
+    pub fn holds_one(&self) -> bool {
+        match &self.adapter {
+            Some(a) => a.holds_one(),
+            None => true,
         }
     }
 }
@@ -202,6 +230,7 @@ impl Corpus {
                 let hint = adapter.as_deref().map_or(type_hint, |a| a.name()).to_owned();
                 let reference = RecordingReference {
                     id,
+                    fragment: None,
                     source: sources[si].as_ref().to_owned(),
                     type_hint: hint,
                     metadata: Default::default(),

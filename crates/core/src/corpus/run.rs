@@ -6,10 +6,13 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
+use std::borrow::Cow;
+
 use super::{Corpus, Entry};
 use crate::error::{Error, ErrorKind, Result};
-use crate::loader::{Limits, Loader};
+use crate::loader::{Limits, Loader, Piece};
 use crate::model::Recording;
+use crate::registry::RecordingReference;
 
 /// How a run loads a corpus.
 #[derive(Debug, Clone, Copy)]
@@ -56,32 +59,84 @@ impl RunOptions {
     }
 }
 
-/// What one entry gave: its index in enumeration order, the entry, and the
-/// loaded recording or the error. The recording borrows the worker's loader
-/// and is gone when the visitor returns.
+/// One recording a run loaded (or failed to): the entry (file) it is in,
+/// where it is in the file, and the recording or the error. The recording
+/// borrows the worker's loader and is gone when the visitor returns.
+///
+/// A file holds one recording (PromptKit's formats) or many (a JSON Lines
+/// file of OpenAI chat lines, an inspect_ai log): each is one visit, in file
+/// order, with its [`piece`](Self::piece) (the fragment of its reference id).
 pub struct Visit<'c, 'l> {
     /// Position of the entry in [`Corpus::entries`].
     pub index: usize,
-    /// The entry.
+    /// Position of this recording in its file (0 for the first or only one).
+    pub sub: usize,
+    /// The entry (the file).
     pub entry: &'c Entry,
+    /// Where the recording is in the file, and the format that read it.
+    pub piece: Piece<'l>,
     /// The recording, or why it could not be loaded.
     pub result: Result<Recording<'l>>,
 }
 
-/// Counts of a run. Every entry is exactly one of loaded or failed.
+impl<'c> Visit<'c, '_> {
+    /// The reference of this recording: the entry's, or (for one of many
+    /// recordings of a file, or a file read as a format beyond PromptKit's)
+    /// the entry's narrowed to the recording (`id` = `path#fragment`,
+    /// `type_hint` = the format that read it).
+    pub fn reference(&self) -> Cow<'c, RecordingReference> {
+        self.entry.reference().for_piece(self.piece)
+    }
+
+    /// The id of this recording's reference (`path` or `path#fragment`).
+    pub fn id(&self) -> Cow<'c, str> {
+        let path = &self.entry.reference().id;
+        match self.piece.fragment {
+            None => Cow::Borrowed(path.as_str()),
+            Some(f) => Cow::Owned(format!("{path}#{f}")),
+        }
+    }
+
+    /// The type hint of this recording's reference: the format that read it
+    /// when it is not PromptKit's, else the entry's.
+    pub fn type_hint(&self) -> &'c str {
+        match self.piece.format.and_then(|f| f.type_hint()) {
+            Some(h) => h,
+            None => &self.entry.reference().type_hint,
+        }
+    }
+
+    /// The bytes to count for this visit: the file's size on its first
+    /// recording, 0 on the others (so sums over visits are the files' bytes).
+    pub fn size(&self) -> u64 {
+        if self.sub == 0 {
+            self.entry.size()
+        } else {
+            0
+        }
+    }
+}
+
+/// Counts of a run. Every recording (every visit) is exactly one of loaded
+/// or failed; a file holds one or more of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
-    /// Entries visited.
+    /// Entries (files) visited.
     pub files: usize,
-    /// Entries that loaded.
+    /// Recordings that loaded.
     pub loaded: usize,
-    /// Entries that failed.
+    /// Recordings that failed (a file that failed as a whole counts once).
     pub failed: usize,
     /// Sum of the visited entries' sizes.
     pub bytes: u64,
 }
 
 impl Tally {
+    /// Recordings visited: `loaded + failed`.
+    pub fn recordings(&self) -> usize {
+        self.loaded + self.failed
+    }
+
     fn add(&mut self, other: Tally) {
         self.files += other.files;
         self.loaded += other.loaded;
@@ -111,7 +166,7 @@ impl Corpus {
     {
         let threads = opts.effective_threads(self.len());
         let gate = Gate::new(self.len(), usize::MAX);
-        self.run(opts, threads, &gate, init, visit, |_| {})
+        self.run(opts, false, threads, &gate, init, visit, |_, _| {}, |_| {})
     }
 
     /// Loads every entry in parallel, turns each result into a value with
@@ -121,7 +176,28 @@ impl Corpus {
     ///
     /// The first error returned by `sink` stops the run (entries not yet
     /// started are not loaded) and is returned.
-    pub fn map_ordered<T, E, F, K>(&self, opts: &RunOptions, map: F, mut sink: K) -> Result<Tally, E>
+    pub fn map_ordered<T, E, F, K>(&self, opts: &RunOptions, map: F, sink: K) -> Result<Tally, E>
+    where
+        T: Send,
+        F: Fn(Visit<'_, '_>) -> T + Sync,
+        K: FnMut(&Entry, T) -> Result<(), E>,
+    {
+        self.ordered(opts, false, map, sink)
+    }
+
+    /// Every reference of the corpus, in enumeration order, passed to
+    /// `sink`: a file's own when it holds one recording, else one per
+    /// recording it holds (`path#L7`, `path#item=0`, ...). Only files that
+    /// may hold many are read (in parallel, as by [`map_ordered`](Self::map_ordered));
+    /// the others are listed as they are.
+    pub fn references<E, K>(&self, opts: &RunOptions, mut sink: K) -> Result<Tally, E>
+    where
+        K: FnMut(&RecordingReference) -> Result<(), E>,
+    {
+        self.ordered(opts, true, |v| v.reference().into_owned(), |_, r| sink(&r))
+    }
+
+    fn ordered<T, E, F, K>(&self, opts: &RunOptions, list: bool, map: F, mut sink: K) -> Result<Tally, E>
     where
         T: Send,
         F: Fn(Visit<'_, '_>) -> T + Sync,
@@ -135,7 +211,22 @@ impl Corpus {
         // before it waits at the gate and when it stops, so the sink never
         // waits for a value a worker is sitting on.
         let hand = (window / (2 * threads)).clamp(1, 64);
-        let (tx, rx) = mpsc::channel::<Vec<(usize, T)>>();
+        // Values travel as ((entry, recording in entry), value, last of the
+        // entry). A worker holds an entry's latest value back until it knows
+        // whether it is the last one (the next value, or the entry's end).
+        type Held<T> = Vec<((usize, usize), T, bool)>;
+        let (tx, rx) = mpsc::channel::<Held<T>>();
+        struct State<T> {
+            tx: mpsc::Sender<Held<T>>,
+            held: Held<T>,
+            prev: Option<((usize, usize), T)>,
+        }
+        impl<T> State<T> {
+            fn send(&mut self, hand: usize) {
+                // The receiver is gone only when the sink failed; nothing to do then.
+                let _ = self.tx.send(std::mem::replace(&mut self.held, Vec::with_capacity(hand)));
+            }
+        }
         std::thread::scope(|scope| {
             // If the sink fails or panics, let blocked workers go and stop claiming.
             let _open_on_exit = OpenOnDrop(&gate);
@@ -146,38 +237,54 @@ impl Corpus {
                 // which ends the receiving loop below.
                 self.run(
                     opts,
+                    list,
                     threads,
                     gate,
-                    || (tx.clone(), Vec::with_capacity(hand)),
-                    |(tx, held), v| {
-                        let index = v.index;
-                        held.push((index, map(v)));
-                        if held.len() >= hand {
-                            // The receiver is gone only when the sink failed; nothing to do then.
-                            let _ = tx.send(std::mem::replace(held, Vec::with_capacity(hand)));
+                    || State { tx: tx.clone(), held: Vec::with_capacity(hand), prev: None },
+                    |st, v| {
+                        let key = (v.index, v.sub);
+                        let value = map(v);
+                        if let Some((k, p)) = st.prev.replace((key, value)) {
+                            st.held.push((k, p, false));
+                            // A file of many recordings streams too.
+                            if st.held.len() >= hand {
+                                st.send(hand);
+                            }
                         }
                     },
-                    |(tx, held)| {
-                        if !held.is_empty() {
-                            let _ = tx.send(std::mem::take(held));
+                    |st, _index| {
+                        if let Some((k, p)) = st.prev.take() {
+                            st.held.push((k, p, true));
+                        }
+                        if st.held.len() >= hand {
+                            st.send(hand);
+                        }
+                    },
+                    |st| {
+                        if !st.held.is_empty() {
+                            st.send(hand);
                         }
                     },
                 )
                 .0
             });
-            let mut pending: BTreeMap<usize, T> = BTreeMap::new();
-            let mut next = 0;
+            let mut pending: BTreeMap<(usize, usize), (T, bool)> = BTreeMap::new();
+            let mut next = (0, 0);
             let mut outcome = Ok(());
             'receive: for values in rx.iter() {
-                pending.extend(values);
-                while let Some(value) = pending.remove(&next) {
-                    if let Err(e) = sink(&self.entries[next], value) {
+                pending.extend(values.into_iter().map(|(k, v, last)| (k, (v, last))));
+                while let Some((value, last)) = pending.remove(&next) {
+                    if let Err(e) = sink(&self.entries[next.0], value) {
                         outcome = Err(e);
                         gate.open();
                         break 'receive;
                     }
-                    next += 1;
-                    gate.advance(next);
+                    if last {
+                        next = (next.0 + 1, 0);
+                        gate.advance(next.0);
+                    } else {
+                        next.1 += 1;
+                    }
                 }
             }
             drop(rx);
@@ -189,20 +296,26 @@ impl Corpus {
         })
     }
 
-    /// The worker loop shared by every kind of run.
-    fn run<S, I, F, L>(
+    /// The worker loop shared by every kind of run: `visit` sees every
+    /// recording of an entry, then `done` the entry's end; `flush` runs
+    /// before a wait at the gate and when the worker stops.
+    #[allow(clippy::too_many_arguments)]
+    fn run<S, I, F, D, L>(
         &self,
         opts: &RunOptions,
+        list: bool,
         threads: usize,
         gate: &Gate,
         init: I,
         visit: F,
+        done: D,
         flush: L,
     ) -> (Tally, Vec<S>)
     where
         S: Send,
         I: Fn() -> S + Sync,
         F: Fn(&mut S, Visit<'_, '_>) + Sync,
+        D: Fn(&mut S, usize) + Sync,
         L: Fn(&mut S) + Sync,
     {
         let work = || {
@@ -215,27 +328,47 @@ impl Corpus {
                 let entry = &self.entries[index];
                 tally.files += 1;
                 tally.bytes += entry.size;
+                if list && entry.holds_one() {
+                    // Listing: a file of one recording needs no reading.
+                    tally.loaded += 1;
+                    let result = Ok(Recording::default());
+                    visit(&mut state, Visit { index, sub: 0, entry, piece: Piece::WHOLE, result });
+                    done(&mut state, index);
+                    continue;
+                }
+                let mut sub = 0usize;
+                // Whether the visitor (not the adapter) is running: its panics are not caught.
+                let mut visiting = false;
                 let loaded = {
                     let l = &mut loader;
+                    let (state, tally, sub, visiting) = (&mut state, &mut tally, &mut sub, &mut visiting);
+                    let visit = &visit;
                     panic::catch_unwind(AssertUnwindSafe(move || {
-                        let l = l; // moved in (not reborrowed), so the recording may outlive the closure
-                        entry.load(l)
+                        let l = l; // moved in (not reborrowed), so recordings may outlive the closure
+                        entry.load_each(l, |piece, result| {
+                            if result.is_ok() {
+                                tally.loaded += 1;
+                            } else {
+                                tally.failed += 1;
+                            }
+                            *visiting = true;
+                            visit(state, Visit { index, sub: *sub, entry, piece, result });
+                            *visiting = false;
+                            *sub += 1;
+                        })
                     }))
                 };
-                let result = match loaded {
-                    Ok(result) => result,
-                    Err(payload) => {
-                        // The loader may be half-way through a load: start afresh.
-                        loader = new_loader(opts);
-                        Err(panicked(entry, payload.as_ref()))
+                if let Err(payload) = loaded {
+                    if visiting {
+                        panic::resume_unwind(payload);
                     }
-                };
-                if result.is_ok() {
-                    tally.loaded += 1;
-                } else {
+                    // The loader may be half-way through a load: start afresh.
+                    loader = new_loader(opts);
                     tally.failed += 1;
+                    let result = Err(panicked(entry, payload.as_ref()));
+                    visit(&mut state, Visit { index, sub, entry, piece: Piece::WHOLE, result });
                 }
-                visit(&mut state, Visit { index, entry, result });
+                done(&mut state, index);
             }
             flush(&mut state);
             // Finished normally: other workers may still be waiting for their turn.

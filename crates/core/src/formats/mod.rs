@@ -59,9 +59,15 @@ pub enum Parser {
 }
 
 impl Parser {
+    /// Whether every file this parser reads is one recording (so listing
+    /// its references needs no reading).
+    pub fn holds_one(self) -> bool {
+        matches!(self, Parser::ArenaOutput | Parser::Transcript)
+    }
+
     /// The format this parser reads when it is one of the formats beyond
     /// PromptKit's (whose files hold many recordings).
-    fn more_format(self) -> Option<Format> {
+    pub(crate) fn more_format(self) -> Option<Format> {
         Some(match self {
             Parser::OpenAiChat => Format::OpenAiChat,
             Parser::OpenAiBatch => Format::OpenAiBatch,
@@ -176,9 +182,9 @@ fn hinted_document<'a>(cx: &Cx<'_, 'a>, parser: Parser, each: &mut Sink<'_, 'a>)
     let format = parser.more_format();
     let one = one_decoder(parser).ok_or_else(|| Error::new(ErrorKind::Internal, "no decoder"))?;
     let root = cx.root();
-    if cx.arr(root, "the file")?.is_some() {
+    if cx.is_arr(root) {
         items(cx, one, format, each)
-    } else if cx.obj(root, "the file")?.is_some() {
+    } else if cx.is_obj(root) {
         each(Piece { fragment: None, format }, one(cx, root));
         Ok(())
     } else {
@@ -188,7 +194,12 @@ fn hinted_document<'a>(cx: &Cx<'_, 'a>, parser: Parser, each: &mut Sink<'_, 'a>)
 
 /// One recording per element of the top-level array (`#item=<i>`); an
 /// empty array is one reference with no message and a warning.
-fn items<'a>(cx: &Cx<'_, 'a>, one: OneDecoder, format: Option<Format>, each: &mut Sink<'_, 'a>) -> Result<()> {
+fn items<'a>(
+    cx: &Cx<'_, 'a>,
+    one: OneDecoder,
+    format: Option<Format>,
+    each: &mut Sink<'_, 'a>,
+) -> Result<()> {
     let root = cx.root();
     let elements = cx.arr(root, "the file")?.into_iter().flatten();
     let mut fragment = String::new();
@@ -203,7 +214,10 @@ fn items<'a>(cx: &Cx<'_, 'a>, one: OneDecoder, format: Option<Format>, each: &mu
     if !any {
         let warnings = cx.bump.alloc_slice_copy(&["the file holds no recording (an empty array)"]);
         let format_ = format.unwrap_or_default();
-        each(Piece { fragment: None, format }, Ok(Recording { format: format_, warnings, ..Recording::default() }));
+        each(
+            Piece { fragment: None, format },
+            Ok(Recording { format: format_, warnings, ..Recording::default() }),
+        );
     }
     Ok(())
 }
@@ -214,9 +228,13 @@ fn items<'a>(cx: &Cx<'_, 'a>, one: OneDecoder, format: Option<Format>, each: &mu
 /// among PromptKit's formats as before.
 fn auto_document<'a>(cx: &Cx<'_, 'a>, each: &mut Sink<'_, 'a>) -> Result<()> {
     let root = cx.root();
-    if let Some(mut elements) = cx.arr(root, "the file")? {
+    if !cx.is_obj(root) && !cx.is_arr(root) {
+        each(Piece::WHOLE, detect::decode(cx));
+        return Ok(());
+    }
+    if let Some(mut elements) = cx.arr(root, "the file").ok().flatten() {
         let first = elements.next();
-        let keys = first.and_then(|i| cx.obj(i, "item").ok().flatten());
+        let keys = first.filter(|&i| cx.is_obj(i)).and_then(|i| cx.obj(i, "item").ok().flatten());
         let mut pick = None;
         for (k, _) in keys.into_iter().flatten() {
             if k == "conversations" {
@@ -227,7 +245,9 @@ fn auto_document<'a>(cx: &Cx<'_, 'a>, each: &mut Sink<'_, 'a>) -> Result<()> {
         }
         return match (first, pick) {
             (None, _) => items(cx, sharegpt::decode, None, each),
-            (Some(_), Some(p)) => items(cx, one_decoder(p).unwrap_or(sharegpt::decode), p.more_format(), each),
+            (Some(_), Some(p)) => {
+                items(cx, one_decoder(p).unwrap_or(sharegpt::decode), p.more_format(), each)
+            }
             (Some(_), None) => {
                 each(Piece::WHOLE, detect::decode(cx));
                 Ok(())
@@ -335,7 +355,10 @@ pub(crate) fn decode<'l>(input: Input<'l, '_>, parser: Parser) -> Result<Recordi
         (Parser::Auto, _) => input.json_document(detect::decode),
         (p, _) => Err(Error::new(
             ErrorKind::Shape,
-            format!("a {} file may hold many recordings: load it with the corpus engine", p.more_format().map_or("", Format::as_str)),
+            format!(
+                "a {} file may hold many recordings: load it with the corpus engine",
+                p.more_format().map_or("", Format::as_str)
+            ),
         )),
     }
 }

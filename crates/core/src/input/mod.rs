@@ -182,10 +182,9 @@ impl<'l> Input<'l, '_> {
     /// content looks like, even a single line).
     pub(crate) fn named_jsonl(&self) -> bool {
         match self.origin {
-            Origin::File(p) => p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("jsonl")),
+            Origin::File(p) => {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+            }
             Origin::Bytes(_) => false,
         }
     }
@@ -195,7 +194,10 @@ impl<'l> Input<'l, '_> {
     /// earlier lines gave: each line is one recording. Strings of every line
     /// stay borrowed for `'l`. Errors of a line's decoder are made file
     /// relative with [`Line::fix`].
-    pub(crate) fn json_lines_each(self, mut line: impl for<'t> FnMut(Line, Result<&Cx<'t, 'l>>)) -> Result<()> {
+    pub(crate) fn json_lines_each(
+        self,
+        mut line: impl for<'t> FnMut(Line, Result<&Cx<'t, 'l>>),
+    ) -> Result<()> {
         let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
         if len > buf.len() || buf.len() - len < PADDING {
             return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));

@@ -197,6 +197,24 @@ impl<'t, 'a> Cx<'t, 'a> {
         matches!(self.node(i), Some(Node::Static(StaticNode::Null)))
     }
 
+    /// Whether the value at `i` is an array.
+    #[inline]
+    pub(crate) fn is_arr(&self, i: usize) -> bool {
+        matches!(self.node(i), Some(Node::Array { .. }))
+    }
+
+    /// Whether the value at `i` is a string.
+    #[inline]
+    pub(crate) fn is_str(&self, i: usize) -> bool {
+        matches!(self.node(i), Some(Node::String(_)))
+    }
+
+    /// Whether the value at `i` is an object.
+    #[inline]
+    pub(crate) fn is_obj(&self, i: usize) -> bool {
+        matches!(self.node(i), Some(Node::Object { .. }))
+    }
+
     /// Builds a "wrong type" error for the value at `i`.
     #[cold]
     pub(crate) fn type_err(&self, i: usize, expected: &'static str, field: &str) -> Error {
