@@ -6,8 +6,8 @@
 use bumpalo::collections::{String as BString, Vec as BVec};
 
 use super::{
-    decode_content, decode_message, decode_messages, extra_of, function_fields, reasoning_text, role_of,
-    tool_result, State, Vocab,
+    decode_content, decode_message, decode_messages, extra_of, function_fields, probe_str, reasoning_text,
+    role_of, tool_result, State, Vocab,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::convert::concat_text;
@@ -129,7 +129,7 @@ fn request<'a>(
                 }
             }
             if let Some(v) = input_v {
-                if let Some(text) = cx.str(v, "body.input").ok().flatten() {
+                if let Some(text) = probe_str(cx, v) {
                     msgs.push(Message { role: "user", content: text, ..Message::default() });
                 } else if !cx.is_null(v) {
                     if cx.arr(v, "body.input")?.is_none() {
@@ -445,14 +445,15 @@ fn items<'a>(
                 }
                 Some("function_call_output") => {
                     let (text, parts) = match output_v {
-                        Some(o)
-                            if cx.arr(o, "output").ok().flatten().is_none()
-                                && cx.str(o, "output").is_err() =>
-                        {
-                            // A non-string, non-list output: one text part of its compact JSON.
-                            (cx.raw(o).0, &[][..])
-                        }
-                        Some(o) => decode_content(cx, o, Vocab::Responses, field, j, st)?,
+                        Some(o) => match probe_str(cx, o) {
+                            Some(s) => (s, &[][..]),
+                            None if cx.is_null(o) => ("", &[][..]),
+                            None => match cx.arr(o, "output") {
+                                Ok(Some(_)) => decode_content(cx, o, Vocab::Responses, field, j, st)?,
+                                // A non-string, non-list output: its compact JSON as text.
+                                _ => (cx.raw(o).0, &[][..]),
+                            },
+                        },
                         None => ("", &[][..]),
                     };
                     close(msgs, &mut open_calls);

@@ -82,30 +82,41 @@ pub(crate) fn decode_chat<'a>(cx: &Cx<'_, 'a>, i: usize) -> Result<Recording<'a>
 
 /// A string id as is, an integer id in decimal, anything else empty.
 fn id_text<'a>(cx: &Cx<'_, 'a>, v: usize) -> &'a str {
-    if let Ok(Some(s)) = cx.str(v, "id") {
-        return s;
+    if cx.is_null(v) {
+        return "";
     }
-    match cx.int(v, "id") {
-        Ok(Some(n)) => bumpalo::format!(in cx.bump, "{}", n).into_bump_str(),
-        // A u64 beyond i64: its digits as written.
-        Err(_) if matches!(cx.float(v, "id"), Ok(Some(f)) if f.fract() == 0.0 && f > 0.0) => {
-            let raw = cx.raw(v).0;
-            if raw.bytes().all(|b| b.is_ascii_digit()) {
-                raw
-            } else {
-                ""
-            }
-        }
-        _ => "",
+    // The compact JSON tells the type without building an error (ids are short).
+    let raw = cx.raw(v).0;
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if raw.starts_with('"') {
+        cx.str(v, "id").ok().flatten().unwrap_or("")
+    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        raw
+    } else {
+        ""
     }
 }
 
 /// An extras value: a string as itself, anything else as compact JSON.
 fn extra_of<'a>(cx: &Cx<'_, 'a>, v: usize) -> Extra<'a> {
-    match cx.str(v, "") {
-        Ok(Some(s)) => Extra::Str(s),
-        _ => Extra::Json(cx.raw(v)),
+    // Probing with `cx.str` would build (and locate) an error for every
+    // non-string; the compact text is needed for those anyway.
+    let raw = cx.raw(v);
+    if raw.0.starts_with('"') {
+        if let Ok(Some(s)) = cx.str(v, "") {
+            return Extra::Str(s);
+        }
     }
+    Extra::Json(raw)
+}
+
+/// The string at `v`, or `None` for any other value.
+///
+/// `Cx` has no type probe, so a non-string goes through `cx.str`'s error
+/// (which locates itself by walking the tape): only call this where a
+/// string is the common case.
+fn probe_str<'a>(cx: &Cx<'_, 'a>, v: usize) -> Option<&'a str> {
+    cx.str(v, "").ok().flatten()
 }
 
 /// Decodes a `messages` array (section 2), one model message per element.
@@ -204,7 +215,7 @@ fn decode_message<'a>(
     };
     let mut m = Message { role, ..Message::default() };
     if role == "assistant" && content.is_empty() && parts.is_empty() {
-        if let Some(r) = refusal_v.and_then(|v| cx.str(v, "refusal").ok().flatten()) {
+        if let Some(r) = refusal_v.and_then(|v| probe_str(cx, v)) {
             content = r;
         }
     }
@@ -319,7 +330,7 @@ fn decode_content<'a>(
     j: usize,
     st: &mut State<'a>,
 ) -> Result<(&'a str, &'a [Part<'a>])> {
-    if let Ok(Some(s)) = cx.str(v, "content") {
+    if let Some(s) = probe_str(cx, v) {
         return Ok((s, &[]));
     }
     if cx.is_null(v) {
@@ -426,9 +437,9 @@ fn decode_part<'a>(
             let mut m = Media::default();
             if let Some(v) = k.image_url {
                 // `{url, detail}`; a bare URL string is accepted too.
-                match cx.str(v, "image_url") {
-                    Ok(Some(url)) => m = media_of_uri(url),
-                    _ => {
+                match probe_str(cx, v) {
+                    Some(url) => m = media_of_uri(url),
+                    None => {
                         if let Some(obj) = cx.obj(v, "image_url")? {
                             let (mut url, mut detail) = (None, None);
                             for (key, v) in obj {
