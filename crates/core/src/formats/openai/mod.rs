@@ -116,7 +116,11 @@ fn extra_of<'a>(cx: &Cx<'_, 'a>, v: usize) -> Extra<'a> {
 /// (which locates itself by walking the tape): only call this where a
 /// string is the common case.
 fn probe_str<'a>(cx: &Cx<'_, 'a>, v: usize) -> Option<&'a str> {
-    cx.str(v, "").ok().flatten()
+    if cx.is_str(v) {
+        cx.str(v, "").ok().flatten()
+    } else {
+        None
+    }
 }
 
 /// Decodes a `messages` array (section 2), one model message per element.

@@ -393,7 +393,6 @@ fn json_lines_fragments_and_failures() {
 }
 
 #[test]
-#[ignore = "formats::hinted_document calls cx.arr(root)? on an object (a type error): needs the lead's fix"]
 fn a_single_object_with_the_hint_has_no_fragment() {
     let refs = load(br#"{"messages":[{"role":"user","content":"x"}]}"#, Parser::OpenAiChat);
     assert_eq!((refs.len(), refs[0].fragment.as_deref()), (1, None));
