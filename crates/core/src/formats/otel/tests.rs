@@ -966,7 +966,6 @@ fn example_without_genai_spans() {
 
 /// The same examples read without a hint, as the registry reads `*.json`.
 #[test]
-#[ignore = "formats/mod.rs auto_document: cx.arr(root) fails on an object root"]
 fn examples_are_recognised_without_a_hint() {
     let Some(dir) = examples() else { return };
     check_semconv(&load_file(&dir.join("synthetic-semconv-examples.json"), Parser::Auto));
