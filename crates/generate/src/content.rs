@@ -145,7 +145,7 @@ pub(crate) const TEAMS: &[&str] = &["team-a", "team-b", "eval/nightly", "eval/we
 pub(crate) const PROVIDERS: &[&str] =
     &["openai-gpt4o", "gemini-flash", "claude-sonnet", "mistral-large", "local-llama"];
 
-const TOOLS: &[&str] = &[
+pub(crate) const TOOLS: &[&str] = &[
     "search",
     "calculate",
     "get_weather",
@@ -190,7 +190,13 @@ pub(crate) struct Gen {
 
 impl Gen {
     pub(crate) fn new(spec: &DocumentSpec) -> Gen {
-        let mut rng = Rng::new(spec.seed);
+        Gen::with(spec.shape, spec.target_bytes, spec.media_kb, spec.seed)
+    }
+
+    /// A generator for one piece of about `target` bytes (one recording of
+    /// a dataset file, or one document).
+    pub(crate) fn with(shape: Shape, target: usize, media_kb: usize, seed: u64) -> Gen {
+        let mut rng = Rng::new(seed);
         // 2026-01-01T00:00:00Z plus up to a year.
         let start = 1_767_225_600 + rng.below(365 * 86_400) as i64;
         let offset = [0, 3600, 19_800, -25_200, 32_400, -12_600, 7200][rng.below(7)];
@@ -198,9 +204,9 @@ impl Gen {
         let micros = rng.chance(50);
         Gen {
             rng,
-            shape: spec.shape,
-            target: spec.target_bytes.max(256),
-            media_kb: spec.media_kb,
+            shape,
+            target: target.max(256),
+            media_kb,
             clock: Timestamp::from_parts(start, nanos, offset),
             micros,
             calls: 0,

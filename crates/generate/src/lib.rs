@@ -8,6 +8,10 @@
 //! JSONL (`*.jsonl`, section 7 shape 1). [`document`] builds one file in
 //! memory with a chosen [`Shape`], which the benches use.
 //!
+//! [`generate_dataset`] and [`write_dataset`] stream one large file of many
+//! recordings of a chosen size (a ShareGPT JSON array, OpenAI chat JSON
+//! Lines: [`DatasetKind`]), for the benchmarks of the dataset formats.
+//!
 //! The content is what real recordings hold: multi-paragraph assistant text
 //! with CJK, emoji and accents, JSON escapes (`\"`, `\n`, `\uXXXX`, Go's
 //! `\u003c`), tool calls with nested arguments, tool results, multimodal
@@ -21,13 +25,17 @@ use std::path::{Path, PathBuf};
 
 mod arena;
 mod content;
+mod dataset;
 mod event_store;
+mod openai_chat;
 mod rng;
 mod session;
+mod sharegpt;
 mod transcript;
 mod write;
 
 use content::{Gen, SCENARIOS, TEAMS};
+pub use dataset::{generate_dataset, parse_bytes, write_dataset, DatasetKind, DatasetOptions, DatasetReport};
 use rng::{mix, pick, Rng};
 
 /// One of the file formats the generator writes.
