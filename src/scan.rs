@@ -25,8 +25,8 @@ pub fn run(corpus: &Corpus, opts: &RunOptions, format: Format) -> Result<u8, Exi
     for s in states {
         stats.merge(s);
     }
-    // The engine's accounting and ours must agree: every entry exactly once.
-    debug_assert_eq!(stats.files(), (tally.files as u64, tally.loaded as u64, tally.failed as u64));
+    // The engine's accounting and ours must agree: every recording exactly once.
+    debug_assert_eq!(stats.files(), (tally.recordings() as u64, tally.loaded as u64, tally.failed as u64));
     debug_assert!(tally.loaded + tally.failed >= corpus.len());
     let report = match format {
         Format::Text => stats.text(corpus, seconds, threads),

@@ -402,7 +402,6 @@ fn containers_and_fragments() {
 // Needs `formats::mod` to tell an object root from an array without an
 // error (`cx.arr(root, ..)?` fails on an object): un-ignore once fixed.
 #[test]
-#[ignore = "formats/mod.rs: cx.arr(root)? on an object root is a type error"]
 fn a_single_object_is_one_recording_without_fragment() {
     for parser in [Parser::Auto, Parser::ShareGpt] {
         let all = load(br#"{"id": 4, "conversations": [{"from": "human", "value": "a"}]}"#, parser);
