@@ -202,7 +202,9 @@ in nested folders: multi-paragraph text with CJK, emoji and accents, JSON escape
 with nested arguments, tool results, base64 image parts, RFC 3339 times with fractions and \
 offsets, non-message events. The same seed and options always give the same bytes. Prints \
 files, bytes and messages per format.",
-        after_help = "Example:\n  arena-recordings generate /tmp/gen --files 1000 --seed 7 --size-mix\n  arena-recordings scan /tmp/gen"
+        after_help = "Examples:\n  arena-recordings generate /tmp/gen --files 1000 --seed 7 --size-mix\n  arena-recordings scan /tmp/gen\n  \
+arena-recordings generate /tmp/ds --dataset sharegpt --size 1G   # /tmp/ds/sharegpt.json\n  \
+arena-recordings generate /tmp/ds --dataset openai_chat --size 1G   # /tmp/ds/openai_chat.jsonl"
     )]
     Generate {
         /// Directory to write into (created if missing).
@@ -223,6 +225,14 @@ files, bytes and messages per format.",
         /// Formats to write, comma-separated (session, arena, transcript, eventstore) [default: all].
         #[arg(long, value_delimiter = ',', value_name = "KINDS")]
         kinds: Vec<String>,
+        /// Instead of a corpus of files, write one dataset file of many
+        /// recordings: `sharegpt` (OUTDIR/sharegpt.json, a JSON array) or
+        /// `openai_chat` (OUTDIR/openai_chat.jsonl), of --size bytes.
+        #[arg(long, value_name = "KIND")]
+        dataset: Option<String>,
+        /// Size of the --dataset file (`1G`, `512M`, `64KiB`, bytes).
+        #[arg(long, value_name = "BYTES", default_value = "64M", requires = "dataset")]
+        size: String,
     },
 }
 
@@ -318,7 +328,10 @@ fn main() -> ExitCode {
             run: run.options(),
             skip_judges: *skip_judges,
         }),
-        Command::Generate { outdir, files, seed, media_kb, size_mix, kinds } => {
+        Command::Generate { outdir, seed, media_kb, dataset: Some(kind), size, .. } => {
+            generate_dataset(outdir, kind, size, *seed, *media_kb)
+        }
+        Command::Generate { outdir, files, seed, media_kb, size_mix, kinds, dataset: None, .. } => {
             generate(outdir, *files, *seed, *media_kb, *size_mix, kinds)
         }
     };
@@ -359,6 +372,41 @@ fn sql(registry: &Registry, query: &str, s: &Sources, run: &Run, format: SqlForm
 fn sql(_: &Registry, _: &str, _: &Sources, _: &Run, _: SqlFormat) -> Result<u8, Exit> {
     eprintln!("error: this arena-recordings was built without SQL support; rebuild with `cargo build --release --features sql`");
     Err(Exit(EXIT_USAGE))
+}
+
+/// `generate --dataset KIND --size BYTES`: one file of many recordings.
+fn generate_dataset(
+    outdir: &std::path::Path,
+    kind: &str,
+    size: &str,
+    seed: u64,
+    media_kb: usize,
+) -> Result<u8, Exit> {
+    use arena_recordings_generate::{parse_bytes, DatasetKind, DatasetOptions};
+    let Some(kind) = DatasetKind::parse(kind.trim()) else {
+        eprintln!("error: unknown dataset kind '{kind}' (sharegpt, openai_chat)");
+        return Err(Exit(EXIT_USAGE));
+    };
+    let Some(bytes) = parse_bytes(size.trim()) else {
+        eprintln!("error: bad --size '{size}' (bytes, or a number with K, M, G, KiB, MiB, GiB)");
+        return Err(Exit(EXIT_USAGE));
+    };
+    let path = outdir.join(format!("{}{}", kind.as_str(), kind.extension()));
+    let opts = DatasetOptions { kind, bytes, seed, media_kb };
+    let report = arena_recordings_generate::generate_dataset(&path, &opts).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        Exit(EXIT_FAILED)
+    })?;
+    let _ = writeln!(
+        io::stdout().lock(),
+        "{}: {} bytes, {} recordings, {} messages, {} tool calls",
+        path.display(),
+        report.bytes,
+        report.recordings,
+        report.messages,
+        report.tool_calls
+    );
+    Ok(EXIT_OK)
 }
 
 fn generate(
