@@ -10,7 +10,7 @@
 
 # In the order the scripts run them.
 FUZZ_TARGETS=(session arena_output differential differential_json registry_route recorder_jsonl transcript
-    eval_config eval_run)
+    eval_config eval_run openai_chat openai_batch sharegpt inspect otel_genai)
 
 # Seeds shared by the JSON targets: the clean sample corpus, the hostile
 # files and every kept finding.
@@ -23,6 +23,16 @@ _eval_seeds="seeds/eval_config ../corpus/eval"
 if [ -d ../../shared/spec/examples/eval-test/evals ]; then
     _eval_seeds+=" ../../shared/spec/examples/eval-test/evals"
 fi
+
+# The formats beyond PromptKit's: our sample files and, where the public
+# examples lie beside the repository, theirs (read in place).
+_more_seeds() {
+    local s="../corpus/sample/$1"
+    if [ -d "../../shared/spec/examples/formats/$2" ]; then
+        s+=" ../../shared/spec/examples/formats/$2"
+    fi
+    echo "$s"
+}
 
 # Read-only seed directories per target. Each target also gets its own
 # growing corpus, fuzz/corpus/<target>/ (not committed), listed first so
@@ -37,6 +47,11 @@ declare -A FUZZ_SEEDS=(
     [transcript]="../corpus/sample/transcript ../corpus/crash"
     [eval_config]="$_eval_seeds"
     [eval_run]="seeds/eval_run ../corpus/eval/recordings $_json_seeds ../corpus/sample/transcript"
+    [openai_chat]="$(_more_seeds openai openai_chat)"
+    [openai_batch]="$(_more_seeds openai openai_batch)"
+    [sharegpt]="$(_more_seeds sharegpt sharegpt)"
+    [inspect]="$(_more_seeds inspect inspect)"
+    [otel_genai]="$(_more_seeds otel otel_genai)"
 )
 
 # libFuzzer dictionaries (fuzz/recordings.dict: the formats' keys and
@@ -51,6 +66,10 @@ declare -A FUZZ_DICT=(
     [transcript]=recordings.dict
     [eval_config]=eval.dict
     [eval_run]=recordings.dict
+    [openai_chat]=recordings.dict
+    [openai_batch]=recordings.dict
+    [sharegpt]=recordings.dict
+    [otel_genai]=recordings.dict
 )
 
 # libFuzzer options for every run: a 10 s hang is a finding, and so is
