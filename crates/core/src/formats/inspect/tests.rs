@@ -761,3 +761,21 @@ fn every_example_loads_as_described() {
     // samples (one fails) and the truncated archive (fails).
     assert_eq!((refs, failed), (18, 2));
 }
+
+#[test]
+fn sample_corpus_loads_cleanly() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/sample/inspect"));
+    let got = load_path(&dir.join("weather-tools.json"), Parser::Inspect);
+    assert_eq!(fragments(&got), [Some("sample=1,epoch=1"), Some("sample=oslo-feb,epoch=1")]);
+    let l = got[0].ok();
+    assert_eq!(roles(l), ["system", "user", "assistant", "tool", "assistant"]);
+    let r = l.messages[3].tool_result.as_ref().unwrap();
+    assert_eq!((r.id.as_str(), r.name.as_str()), ("call_Lx81", "forecast"));
+    assert!(r.parts[0].text.as_deref().unwrap().contains("\"sky\": \"clear\""));
+    let got = load_path(&dir.join("weather-tools-rerun.eval"), Parser::Inspect);
+    assert_eq!(fragments(&got), [Some("sample=1,epoch=1"), Some("sample=1,epoch=2"), Some("sample=oslo-feb,epoch=1")]);
+    for g in &got {
+        assert!(g.ok().warnings.is_empty(), "{:?}", g.ok().warnings);
+    }
+    assert_eq!(got[2].ok().metadata.session_id, "oslo-feb_epoch_1");
+}
