@@ -102,6 +102,19 @@ impl<'l> Reader<'l, '_> {
             let what = format!("inflates to {size} bytes: the archive's members would pass the limit of {max} bytes in all (max_file_size)");
             return Err(member_error(ErrorKind::Limit, name, what));
         }
+        // Deflate expands at most 1032:1 (stored: 1:1): a larger declared
+        // size is a lie, refused before its memory is reserved.
+        let most = f.compressed_size().saturating_mul(1032).saturating_add(64);
+        if size > most {
+            let what = format!(
+                "declares {size} inflated bytes, more than its {} compressed bytes can hold",
+                f.compressed_size()
+            );
+            return Err(member_error(ErrorKind::Syntax, name, what));
+        }
+        // The declared size counts against the total whatever follows, so
+        // failing members cannot reserve more than the limit between them.
+        self.left -= size;
         let n = usize::try_from(size).ok().filter(|n| *n < u32::MAX as usize).ok_or_else(|| {
             member_error(
                 ErrorKind::Limit,
@@ -126,7 +139,6 @@ impl<'l> Reader<'l, '_> {
             let what = format!("inflates past its declared size of {size} bytes");
             return Err(member_error(ErrorKind::Limit, name, what));
         }
-        self.left -= size;
         Ok((mem, n))
     }
 

@@ -773,9 +773,78 @@ fn sample_corpus_loads_cleanly() {
     assert_eq!((r.id.as_str(), r.name.as_str()), ("call_Lx81", "forecast"));
     assert!(r.parts[0].text.as_deref().unwrap().contains("\"sky\": \"clear\""));
     let got = load_path(&dir.join("weather-tools-rerun.eval"), Parser::Inspect);
-    assert_eq!(fragments(&got), [Some("sample=1,epoch=1"), Some("sample=1,epoch=2"), Some("sample=oslo-feb,epoch=1")]);
+    assert_eq!(
+        fragments(&got),
+        [Some("sample=1,epoch=1"), Some("sample=1,epoch=2"), Some("sample=oslo-feb,epoch=1")]
+    );
     for g in &got {
         assert!(g.ok().warnings.is_empty(), "{:?}", g.ok().warnings);
     }
     assert_eq!(got[2].ok().metadata.session_id, "oslo-feb_epoch_1");
+}
+
+#[test]
+fn export_shows_what_the_spec_requires() {
+    let mut out = Vec::new();
+    let mut loader = Loader::new();
+    loader.load_bytes_each(LOG.as_bytes(), Parser::Inspect, |_, r| {
+        if let Ok(rec) = r {
+            let lines: Vec<serde_json::Value> = rec
+                .messages
+                .iter()
+                .map(|m| {
+                    let mut s = String::new();
+                    crate::promptkit::write_message(&mut s, m);
+                    json(&s)
+                })
+                .collect();
+            out.push(lines);
+        }
+    });
+    let m = &out[0];
+    assert_eq!(m[2]["reasoning"]["text"], "think 1\nthink 2");
+    assert_eq!(m[2]["meta"]["model"], "gpt-4o");
+    assert_eq!(m[2]["tool_calls"][0]["name"], "search");
+    assert_eq!(m[2]["tool_calls"][0]["args"]["deep"]["list"][0], "paris");
+    assert_eq!(m[3]["tool_result"]["id"], "c1");
+    assert!(m[3].get("content").is_none());
+    assert_eq!(m[4]["tool_result"]["error_type"], "validation");
+    assert_eq!(m[7]["cost_info"]["input_tokens"], 10);
+    assert_eq!(m[7]["cost_info"]["cached_tokens"], 4);
+    assert_eq!(m[7]["content"], "only");
+    assert_eq!(m[1]["parts"][1]["media"]["mime_type"], "image/png");
+}
+
+/// `zip` with the uncompressed size of every header (local and central) set to `size`.
+fn with_declared_size(mut zip: Vec<u8>, size: u32) -> Vec<u8> {
+    let mut i = 0;
+    while i + 30 <= zip.len() {
+        let at = match &zip[i..i + 4] {
+            b"PK\x03\x04" => Some(i + 22),
+            b"PK\x01\x02" => Some(i + 24),
+            _ => None,
+        };
+        if let Some(at) = at {
+            zip[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+        i += 1;
+    }
+    zip
+}
+
+#[test]
+fn eval_archive_lying_sizes() {
+    let s = sample_json("1", 1, "hello there");
+    // Far more than the compressed bytes can hold: refused before any memory is reserved.
+    let zip = with_declared_size(zip_of(&[("samples/1_epoch_1.json", &s, false)]), 0x7fff_0000);
+    let got = load(&zip, Parser::Inspect);
+    assert_eq!(fragments(&got), [Some("sample=1,epoch=1")]);
+    assert!(got[0].err().message().contains("samples/1_epoch_1.json"), "{}", got[0].err());
+    // Less than the member holds: caught, never read past.
+    for deflate in [false, true] {
+        let zip = with_declared_size(zip_of(&[("samples/1_epoch_1.json", &s, deflate)]), 10);
+        let got = load(&zip, Parser::Inspect);
+        assert_eq!(fragments(&got), [Some("sample=1,epoch=1")]);
+        got[0].err();
+    }
 }
