@@ -242,13 +242,13 @@ fn scan_of_the_shipped_corpus_reports_every_invalid_file() {
     assert_eq!(o.code, 3, "{}", o.stderr);
     let s: Value = serde_json::from_str(&o.stdout).unwrap();
     let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("{k} in {s}"));
-    assert_eq!(n("files") as usize, listed.len());
+    assert_eq!(n("recordings") as usize, listed.len());
     // Every file in corpus/invalid fails; so may the kept fuzz findings in corpus/crash.
     let crash: Value =
         serde_json::from_str(&run(&["scan", "corpus/crash", "--format", "json"]).stdout).unwrap();
     let crash_failures = crash["failed"].as_u64().unwrap() as usize;
     assert_eq!(n("failed") as usize, invalid + crash_failures);
-    assert_eq!(n("loaded") + n("failed"), n("files"));
+    assert_eq!(n("loaded") + n("failed"), n("recordings"));
     assert!(n("messages") > 0 && n("tool_calls") > 0 && n("bytes") > 0);
     assert!(s["seconds"].as_f64().unwrap() >= 0.0);
     let by_role: u64 = s["messages_by_role"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();

@@ -30,6 +30,13 @@ fn export(sources: &[&str]) -> BTreeMap<String, Value> {
     lines(&o.stdout).into_iter().map(|v| (v["id"].as_str().unwrap().to_owned(), v)).collect()
 }
 
+/// The ids `export` writes, in its order (enumeration order).
+fn export_ids(sources: &[&str]) -> Vec<String> {
+    let mut args = vec!["export"];
+    args.extend_from_slice(sources);
+    lines(&run(&args).stdout).into_iter().map(|v| v["id"].as_str().unwrap().to_owned()).collect()
+}
+
 fn scan(sources: &[&str]) -> Value {
     let mut args = vec!["scan"];
     args.extend_from_slice(sources);
@@ -199,7 +206,7 @@ fn counts_equal_scan() {
         &src,
         &[],
     )[0];
-    assert_eq!(r["files"], s["files"]);
+    assert_eq!(r["files"], s["recordings"]);
     assert_eq!(r["failed"], s["failed"]);
     assert_eq!(r["messages"], s["messages"]);
     assert_eq!(r["calls"], s["tool_calls"]);
@@ -207,7 +214,7 @@ fn counts_equal_scan() {
     let n = |q: &str| sql(q, &src, &[])[0]["n"].as_u64().unwrap();
     assert_eq!(Some(n("SELECT count(*) AS n FROM messages")), s["messages"].as_u64());
     assert_eq!(Some(n("SELECT count(*) AS n FROM tool_calls")), s["tool_calls"].as_u64());
-    assert_eq!(Some(n("SELECT count(*) AS n FROM recordings")), s["files"].as_u64());
+    assert_eq!(Some(n("SELECT count(*) AS n FROM recordings")), s["recordings"].as_u64());
     let roles =
         sql("SELECT role, count(*) AS n FROM messages GROUP BY role ORDER BY role", &src, &["-j", "1"]);
     let by_role: serde_json::Map<String, Value> =
@@ -249,6 +256,13 @@ fn filters_on_the_file_prune_and_still_filter() {
     let q =
         format!("SELECT count(*) AS n FROM recordings WHERE id IN ('{pick}', 'nope') AND message_count >= 0");
     assert_eq!(sql(&q, &src, &[])[0]["n"], 1);
+    // Every recording of a file of many, picked by its fragment id (its file is kept).
+    for row in all.iter().filter(|r| r["recording_id"].as_str().is_some_and(|id| id.contains('#'))) {
+        let id = row["recording_id"].as_str().unwrap();
+        let q = format!("SELECT count(*) AS n FROM messages WHERE recording_id = '{id}'");
+        assert_eq!(sql(&q, &src, &[])[0]["n"], row["n"], "{id}");
+    }
+    assert!(all.iter().any(|r| r["recording_id"].as_str().is_some_and(|id| id.contains("#L"))));
 }
 
 #[test]
@@ -344,7 +358,7 @@ fn parquet_export_reads_back_equal_to_the_json_export() {
     let texts = want.iter().map(|(k, e)| (k.clone(), e.contents.clone())).collect();
     // Enumeration order in the files, as export's.
     let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, exported.keys().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(ids, export_ids(&src));
     let got = from_tables(&recs, &msgs, &calls, &texts);
     for (id, w) in &want {
         assert_eq!(got.get(id), Some(w), "{id}");

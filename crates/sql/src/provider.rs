@@ -187,8 +187,14 @@ impl TableProvider for RecordingTable {
     ) -> Result<Arc<dyn ExecutionPlan>> {
         let mut files: Vec<SourceFile> = self.files.to_vec();
         for f in filters {
-            if let Some(paths) = self.paths_of(f) {
-                files.retain(|file| paths.contains(&file.path));
+            if let Some(ids) = self.paths_of(f) {
+                // An id of one of a file's many recordings is `path#fragment`: keep its
+                // file (the filter itself is applied again to the rows).
+                let paths: HashSet<&str> = ids
+                    .iter()
+                    .flat_map(|id| [id.as_str(), id.rsplit_once('#').map_or(id.as_str(), |(p, _)| p)])
+                    .collect();
+                files.retain(|file| paths.contains(file.path.as_str()));
             }
         }
         let partitions = state.config().target_partitions();
