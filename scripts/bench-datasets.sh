@@ -21,12 +21,15 @@
 #                 the same SIZE and SEED does not generate them again)
 #   PYTHON=python3                  the interpreter for pandas / datasets
 #   FORMATS="sharegpt openai_chat"  which files to run
+#   TOOLS="scan serde_typed serde_value pandas datasets"  which loaders to run
+#                 (scan always runs: the ratios are to it)
 #   SKIP_BUILD=1  do not run cargo build
 #
 # Prints, per file, a markdown table: median wall seconds, MB/s (file bytes
 # / median, 10^6 bytes), the tool's median over our scan's median (how many
 # times longer it takes than ours: >= 2 for serde typed is the goal), median
-# process CPU seconds (user + sys) and peak RSS.
+# process CPU seconds (user + sys), the same ratio on CPU time (the per-core
+# figure, less disturbed by other jobs on a busy machine) and peak RSS.
 set -euo pipefail
 
 SIZE=${SIZE:-1G}
@@ -35,6 +38,7 @@ RUNS=${RUNS:-5}
 DIR=${DIR:-/tmp/arena-bench-datasets}
 PYTHON=${PYTHON:-python3}
 FORMATS=${FORMATS:-sharegpt openai_chat}
+TOOLS=${TOOLS:-scan serde_typed serde_value pandas datasets}
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -80,13 +84,18 @@ done
 # --- which Python loaders can run ---
 HAVE_PANDAS=
 HAVE_DATASETS=
-if "$PYTHON" -c 'import pandas' 2>/dev/null; then
+want_tool() { [[ " $TOOLS " == *" $1 "* ]]; }
+if ! want_tool pandas; then
+    echo "pandas: not asked for (TOOLS)"
+elif "$PYTHON" -c 'import pandas' 2>/dev/null; then
     HAVE_PANDAS=1
     echo "pandas $("$PYTHON" -c 'import pandas; print(pandas.__version__)') ($PYTHON)"
 else
     echo "pandas: not installed for $PYTHON (skipped)"
 fi
-if "$PYTHON" -c 'import datasets' 2>/dev/null; then
+if ! want_tool datasets; then
+    echo "datasets: not asked for (TOOLS)"
+elif "$PYTHON" -c 'import datasets' 2>/dev/null; then
     HAVE_DATASETS=1
     echo "datasets $("$PYTHON" -c 'import datasets; print(datasets.__version__)') ($PYTHON)"
 else
@@ -107,7 +116,9 @@ ds = datasets.load_dataset("json", data_files=sys.argv[1], split="train", cache_
 print(len(ds))'
 
 tools_for() {
-    echo "scan serde_typed serde_value"
+    echo "scan"
+    want_tool serde_typed && echo "serde_typed"
+    want_tool serde_value && echo "serde_value"
     [[ -n $HAVE_PANDAS ]] && echo "pandas"
     [[ -n $HAVE_DATASETS ]] && echo "datasets"
     return 0
@@ -188,23 +199,25 @@ for fmt in $FORMATS; do
         echo "  round $round/$RUNS done (load average $(cut -d' ' -f1 /proc/loadavg))"
     done
     scan_med=$(cut -d' ' -f1 "$WORK/$fmt.scan.times" | median)
+    scan_cpu=$(cut -d' ' -f2 "$WORK/$fmt.scan.times" | median)
     echo
-    echo "| loader | median s | MB/s | vs scan | CPU s | peak RSS |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| loader | median s | MB/s | vs scan | CPU s | CPU vs scan | peak RSS |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     for tool in "${tools[@]}"; do
         t="$WORK/$fmt.$tool.times"
         if [[ -n ${failed[$tool]:-} || ! -s $t ]]; then
-            echo "| $(label "$tool" "$fmt") | failed | | | | |"
+            echo "| $(label "$tool" "$fmt") | failed | | | | | |"
             continue
         fi
         med=$(cut -d' ' -f1 "$t" | median)
         cpu=$(cut -d' ' -f2 "$t" | median)
         rss=$(cut -d' ' -f3 "$t" | median)
-        awk -v l="$(label "$tool" "$fmt")" -v m="$med" -v s="$scan_med" -v b="$bytes" -v c="$cpu" -v r="$rss" -v n="$(wc -l <"$t")" \
+        awk -v l="$(label "$tool" "$fmt")" -v m="$med" -v s="$scan_med" -v b="$bytes" -v c="$cpu" -v sc="$scan_cpu" -v r="$rss" -v n="$(wc -l <"$t")" \
             'BEGIN { rs = (r == "NA") ? "NA" : sprintf("%.0f MB", r * 1024 / 1e6)
-                     printf "| %s | %.3f | %.0f | %.2fx | %s | %s |\n", l, m, b / 1e6 / m, m / s, c, rs }'
+                     cr = (c == "NA" || sc == "NA" || sc == 0) ? "NA" : sprintf("%.2fx", c / sc)
+                     printf "| %s | %.3f | %.0f | %.2fx | %s | %s | %s |\n", l, m, b / 1e6 / m, m / s, c, cr, rs }'
     done
     echo
-    echo "(wall-clock medians of $RUNS alternating runs; 'vs scan' = the loader's median / scan's median; peak RSS = median of the runs' maximum resident set)"
+    echo "(medians of $RUNS alternating runs; 'vs scan' = the loader's median wall time / scan's; 'CPU vs scan' the same on user + sys CPU time; peak RSS = median of the runs' maximum resident set)"
     unset failed
 done

@@ -24,8 +24,11 @@ fn build(c: &Corpus) -> [Vec<RecordBatch>; 3] {
     let mut tables = Tables::default();
     let mut loader = Loader::new();
     for e in c.entries() {
-        let result = e.load(&mut loader);
-        tables.push(e.reference(), e.size(), &result);
+        let mut size = e.size();
+        e.load_each(&mut loader, |piece, result| {
+            tables.push(&e.reference().for_piece(piece), size, &result);
+            size = 0;
+        });
     }
     tables.finish()
 }
@@ -62,30 +65,32 @@ fn rows_are_the_loaded_model() {
     let (mut exp_ids, mut exp_kinds, mut exp_counts) = (Vec::new(), Vec::new(), Vec::new());
     let (mut exp_msg, mut exp_calls) = (Vec::new(), Vec::new());
     for e in c.entries() {
-        let id = e.reference().id.clone();
-        exp_ids.push(Some(id.clone()));
-        match e.load(&mut loader) {
-            Ok(rec) => {
-                exp_kinds.push(None);
-                exp_counts.push(Some(rec.messages.len() as i64));
-                for (i, m) in rec.messages.iter().enumerate() {
-                    exp_msg.push((id.clone(), i as i64, m.role.to_owned()));
-                    for (j, t) in m.tool_calls.iter().enumerate() {
-                        exp_calls.push((
-                            id.clone(),
-                            i as i64,
-                            j as i64,
-                            t.name.to_owned(),
-                            t.args.as_str().to_owned(),
-                        ));
+        e.load_each(&mut loader, |piece, result| {
+            let id = e.reference().for_piece(piece).id.clone();
+            exp_ids.push(Some(id.clone()));
+            match result {
+                Ok(rec) => {
+                    exp_kinds.push(None);
+                    exp_counts.push(Some(rec.messages.len() as i64));
+                    for (i, m) in rec.messages.iter().enumerate() {
+                        exp_msg.push((id.clone(), i as i64, m.role.to_owned()));
+                        for (j, t) in m.tool_calls.iter().enumerate() {
+                            exp_calls.push((
+                                id.clone(),
+                                i as i64,
+                                j as i64,
+                                t.name.to_owned(),
+                                t.args.as_str().to_owned(),
+                            ));
+                        }
                     }
                 }
+                Err(err) => {
+                    exp_kinds.push(Some(err.kind().as_str().to_owned()));
+                    exp_counts.push(None);
+                }
             }
-            Err(err) => {
-                exp_kinds.push(Some(err.kind().as_str().to_owned()));
-                exp_counts.push(None);
-            }
-        }
+        });
     }
     assert!(exp_kinds.iter().filter(|k| k.is_some()).count() >= 10, "the invalid corpus fails");
     assert!(!exp_calls.is_empty(), "the sample corpus has tool calls");
@@ -124,6 +129,7 @@ fn content_and_timestamps() {
     let mut expected = Vec::new();
     for e in c.entries() {
         let rec = e.load(&mut loader).unwrap();
+        // (sessions: one recording per file)
         for m in rec.messages {
             let content = if m.content.is_empty() {
                 m.parts
@@ -160,10 +166,11 @@ fn projections_build_only_what_is_asked() {
     let mut two = TableBuilder::new(Table::Messages, Some(&[2, 0]));
     let mut total = 0;
     for e in c.entries() {
-        let r = e.load(&mut loader);
-        total += r.as_ref().map_or(0, |r| r.messages.len());
-        count.push(e.reference(), e.size(), &r);
-        two.push(e.reference(), e.size(), &r);
+        e.load_each(&mut loader, |piece, r| {
+            total += r.as_ref().map_or(0, |r| r.messages.len());
+            count.push(&e.reference().for_piece(piece), e.size(), &r);
+            two.push(&e.reference().for_piece(piece), e.size(), &r);
+        });
     }
     let count = count.finish();
     assert_eq!(count.iter().map(RecordBatch::num_rows).sum::<usize>(), total);
@@ -181,9 +188,10 @@ fn batches_are_cut_at_the_row_budget() {
     let mut small = TableBuilder::new(Table::Messages, None).with_batch_rows(3);
     let mut rows = 0;
     for e in c.entries() {
-        let r = e.load(&mut loader);
-        small.push(e.reference(), e.size(), &r);
-        rows += r.as_ref().map_or(0, |r| r.messages.len());
+        e.load_each(&mut loader, |piece, r| {
+            small.push(&e.reference().for_piece(piece), e.size(), &r);
+            rows += r.as_ref().map_or(0, |r| r.messages.len());
+        });
     }
     let batches = small.finish();
     assert!(batches.len() >= rows / 3);

@@ -1,4 +1,3 @@
-#![allow(dead_code)] // (until every format using it has landed)
 //! The tool-call bookkeeping the formats beyond PromptKit's share
 //! (FORMATS-MORE.md 1.3, "Synthesized ids" and "Tool results"): ids for
 //! calls that have none, the call a result without an id answers, and the
