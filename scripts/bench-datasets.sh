@@ -14,7 +14,9 @@
 # The Python loaders run only when importable by $PYTHON.
 #
 # Environment:
-#   SIZE=1G       size of each generated file (as `generate --size` takes it)
+#   SIZE=1G       size of each generated file (as `generate --size` takes it:
+#                 1G is 10^9 bytes, 1GiB 2^30; the file ends a little past
+#                 SIZE, so keep it under the loader's 1 GiB per-file limit)
 #   SEED=1        generator seed
 #   RUNS=5        rounds; the tools alternate within each round
 #   DIR=/tmp/arena-bench-datasets   where the files go (kept: a re-run with
@@ -198,8 +200,12 @@ for fmt in $FORMATS; do
         done
         echo "  round $round/$RUNS done (load average $(cut -d' ' -f1 /proc/loadavg))"
     done
-    scan_med=$(cut -d' ' -f1 "$WORK/$fmt.scan.times" | median)
-    scan_cpu=$(cut -d' ' -f2 "$WORK/$fmt.scan.times" | median)
+    scan_med=NA
+    scan_cpu=NA
+    if [[ -s $WORK/$fmt.scan.times ]]; then
+        scan_med=$(cut -d' ' -f1 "$WORK/$fmt.scan.times" | median)
+        scan_cpu=$(cut -d' ' -f2 "$WORK/$fmt.scan.times" | median)
+    fi
     echo
     echo "| loader | median s | MB/s | vs scan | CPU s | CPU vs scan | peak RSS |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -215,7 +221,8 @@ for fmt in $FORMATS; do
         awk -v l="$(label "$tool" "$fmt")" -v m="$med" -v s="$scan_med" -v b="$bytes" -v c="$cpu" -v sc="$scan_cpu" -v r="$rss" -v n="$(wc -l <"$t")" \
             'BEGIN { rs = (r == "NA") ? "NA" : sprintf("%.0f MB", r * 1024 / 1e6)
                      cr = (c == "NA" || sc == "NA" || sc == 0) ? "NA" : sprintf("%.2fx", c / sc)
-                     printf "| %s | %.3f | %.0f | %.2fx | %s | %s | %s |\n", l, m, b / 1e6 / m, m / s, c, cr, rs }'
+                     wr = (s == "NA") ? "NA" : sprintf("%.2fx", m / s)
+                     printf "| %s | %.3f | %.0f | %s | %s | %s | %s |\n", l, m, b / 1e6 / m, wr, c, cr, rs }'
     done
     echo
     echo "(medians of $RUNS alternating runs; 'vs scan' = the loader's median wall time / scan's; 'CPU vs scan' the same on user + sys CPU time; peak RSS = median of the runs' maximum resident set)"

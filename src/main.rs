@@ -230,7 +230,8 @@ arena-recordings generate /tmp/ds --dataset openai_chat --size 1G   # /tmp/ds/op
         /// `openai_chat` (OUTDIR/openai_chat.jsonl), of --size bytes.
         #[arg(long, value_name = "KIND")]
         dataset: Option<String>,
-        /// Size of the --dataset file (`1G`, `512M`, `64KiB`, bytes).
+        /// Size of the --dataset file: bytes, or with K, M, G (10^3, 10^6, 10^9)
+        /// or KiB, MiB, GiB (2^10, 2^20, 2^30); the file ends just past it.
         #[arg(long, value_name = "BYTES", default_value = "64M", requires = "dataset")]
         size: String,
     },

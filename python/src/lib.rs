@@ -431,7 +431,8 @@ fn evaluate(
     let opts = EvalOptions { skip_judges };
     let stream = corpus
         .stream_ordered(run_options(threads), CHANNEL, move |v| {
-            let id = v.entry.reference().id.as_str();
+            let id = v.id();
+            let id = &*id;
             match &v.result {
                 Ok(rec) => eval_line(&plan, id, Ok(&plan.evaluate(rec, &opts))),
                 Err(e) => eval_line(&plan, id, Err(e)),

@@ -124,6 +124,17 @@ def test_references_equal_ls(cli, in_repo):
     assert ar.references(SAMPLE, type_hint="session") == cli_lines(cli, "ls", SAMPLE, "--type", "session", "--format", "json")
 
 
+def test_files_of_many_recordings_give_one_reference_each(cli, in_repo):
+    path = "corpus/sample/openai/chat.jsonl"
+    refs = ar.references(path)
+    assert [r["id"] for r in refs] == [f"{path}#L{n}" for n in (1, 2, 3)]
+    assert {r["type_hint"] for r in refs} == {"openai_chat"}
+    assert [o["id"] for o in ar.export(path)] == [r["id"] for r in refs]
+    # `load` takes one recording: a file of three is an error that says so.
+    with pytest.raises(ValueError, match="holds 3"):
+        ar.load(path)
+
+
 # ---- load ---------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use arena_recordings::{Corpus, Loader, RecordingReference, Registry, RunOptions};
+use arena_recordings::{Corpus, Loader, Parser, RecordingReference, Registry, RunOptions};
 use serde_json::Value;
 
 use crate::support::{lines, run_in};
@@ -185,5 +185,106 @@ fn the_corpus_engine_visits_every_recording_in_order_and_counts_bytes_once() {
             })
             .unwrap();
         assert_eq!(listed, ids);
+    }
+}
+
+/// What `load_bytes_each` gave, reduced to comparable data.
+fn each_outcome(
+    loader: &mut Loader,
+    bytes: &[u8],
+    parser: Parser,
+) -> Vec<(Option<String>, Result<usize, String>)> {
+    let mut out = Vec::new();
+    loader.load_bytes_each(bytes, parser, |piece, r| {
+        let r = r.map(|rec| rec.messages.len()).map_err(|e| {
+            if let (Some(off), Some(pos)) = (e.offset(), e.position()) {
+                assert_eq!(pos.offset, off, "located at its offset: {e}");
+            }
+            format!("{}: {e}", e.kind())
+        });
+        out.push((piece.fragment.map(str::to_owned), r));
+    });
+    out
+}
+
+/// Every sample, hostile and crash file, whole and cut at forty places,
+/// through the five new parsers and the two that recognise them by content:
+/// never a panic, at least one reference, and the same outcome from a fresh
+/// and a reused loader.
+#[test]
+fn hostile_bytes_through_the_new_parsers_are_errors_never_panics() {
+    use Parser::*;
+    let parsers = [OpenAiChat, OpenAiBatch, ShareGpt, Inspect, OtelGenai, Session, Auto];
+    let mut files = crate::support::corpus_files("sample");
+    files.extend(crate::support::corpus_files("invalid"));
+    files.extend(crate::support::corpus_files("crash"));
+    let mut reused = Loader::new();
+    let mut checked = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let step = (bytes.len() / 40).max(1);
+        for cut in (0..bytes.len()).step_by(step).chain([bytes.len()]) {
+            for parser in parsers {
+                let a = each_outcome(&mut Loader::new(), &bytes[..cut], parser);
+                let b = each_outcome(&mut reused, &bytes[..cut], parser);
+                assert!(!a.is_empty(), "{} cut at {cut} as {parser:?}: no reference", path.display());
+                assert_eq!(a, b, "{} cut at {cut} as {parser:?}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+/// The public examples of every format (read in place): `ls`, `export` and
+/// `scan` agree on the references, every id is unique, and only the files
+/// made to fail (the synthetic truncated ones, a failed Batch request, ...) fail.
+#[test]
+fn the_public_examples_list_export_and_scan_alike() {
+    let dir = crate::support::upstream_dir().join("formats");
+    if !dir.is_dir() {
+        eprintln!("note: {} does not exist: the checks on the public examples were NOT run", dir.display());
+        return;
+    }
+    let dir = dir.display().to_string();
+    let ls = crate::support::run(&["ls", &dir, "--format", "json"]);
+    assert_eq!(ls.code, 0, "{}", ls.stderr);
+    let listed: Vec<String> =
+        lines(&ls.stdout).iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect();
+    let export = crate::support::run(&["export", &dir, "-j", "2"]);
+    assert_eq!(export.code, 3, "some examples are made to fail: {}", export.stderr);
+    let exported = lines(&export.stdout);
+    let ids: Vec<String> = exported.iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, listed);
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    let scan = crate::support::run(&["scan", &dir, "--format", "json"]);
+    let s: Value = serde_json::from_str(scan.stdout.trim()).unwrap();
+    assert_eq!(s["recordings"].as_u64(), Some(ids.len() as u64));
+    let failed: Vec<&str> =
+        exported.iter().filter(|o| o.get("error").is_some()).map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(s["failed"].as_u64(), Some(failed.len() as u64));
+    // Every failure is in a file made to fail, and says where.
+    for o in exported.iter().filter(|o| o.get("error").is_some()) {
+        let id = o["id"].as_str().unwrap();
+        assert!(id.contains("synthetic") || id.contains("nightly_support_qa_batch"), "{id}: {}", o["error"]);
+        assert!(!o["error"]["message"].as_str().unwrap().is_empty());
+    }
+    // Each format's hint names the references read as it.
+    for (folder, hint) in [
+        ("openai_chat/", "openai_chat"),
+        ("openai_batch/", "openai_batch"),
+        ("sharegpt/", "sharegpt"),
+        ("inspect/", "inspect"),
+        ("otel_genai/", "otel_genai"),
+    ] {
+        let of: Vec<&Value> =
+            exported.iter().filter(|o| o["id"].as_str().unwrap().contains(folder)).collect();
+        assert!(!of.is_empty(), "{folder}");
+        let loaded = of.iter().filter(|o| o.get("messages").is_some()).count();
+        assert!(loaded > 0, "{folder}: nothing loaded");
+        // (A file with no recording at all, such as an empty array, names no format.)
+        let with_messages = |o: &&&Value| o["messages"].as_array().is_some_and(|m| !m.is_empty());
+        assert!(of.iter().filter(with_messages).all(|o| o["type_hint"] == hint), "{folder}");
     }
 }

@@ -154,22 +154,30 @@ pub fn write_dataset(out: &mut impl Write, opts: &DatasetOptions) -> io::Result<
     Ok(report)
 }
 
-/// Parses a size: digits with an optional binary suffix `K`, `M`, `G`, `T`
-/// (also `KB`, `KiB`, ..., case ignored), so `1G` is 2^30 bytes.
+/// Parses a size: digits with an optional suffix, case ignored: decimal `K`,
+/// `M`, `G`, `T` (also `KB`, ...: `1G` is 10^9 bytes) or binary `KiB`, `MiB`,
+/// `GiB`, `TiB` (`1GiB` is 2^30 bytes).
 pub fn parse_bytes(s: &str) -> Option<u64> {
     let s = s.trim();
     let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(digits);
     let n: u64 = n.parse().ok()?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        "t" | "tb" | "tib" => 40,
+    // Decimal units as disks and `ls -h --si` count (1G = 10^9 bytes, so a
+    // "1 GB" file stays under the loader's 1 GiB default limit); binary ones
+    // with `i`.
+    let unit: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
         _ => return None,
     };
-    n.checked_mul(1u64 << shift)
+    n.checked_mul(unit)
 }
 
 /// What one recording holds.

@@ -177,12 +177,13 @@ fn names_and_sizes_parse() {
     for k in DatasetKind::ALL {
         assert_eq!(DatasetKind::parse(k.as_str()), Some(k));
     }
-    assert_eq!(parse_bytes("1G"), Some(1 << 30));
-    assert_eq!(parse_bytes("1GB"), Some(1 << 30));
-    assert_eq!(parse_bytes("512m"), Some(512 << 20));
+    assert_eq!(parse_bytes("1G"), Some(1_000_000_000));
+    assert_eq!(parse_bytes("1GB"), Some(1_000_000_000));
+    assert_eq!(parse_bytes("1GiB"), Some(1 << 30));
+    assert_eq!(parse_bytes("512m"), Some(512_000_000));
     assert_eq!(parse_bytes("64KiB"), Some(64 << 10));
     assert_eq!(parse_bytes("1000"), Some(1000));
-    assert_eq!(parse_bytes(" 2 M "), Some(2 << 20));
+    assert_eq!(parse_bytes(" 2 M "), Some(2_000_000));
     for bad in ["", "G", "1.5G", "-1", "1X", "99999999999T"] {
         assert_eq!(parse_bytes(bad), None, "{bad}");
     }
