@@ -25,7 +25,8 @@ use arena_recordings::{
     is_glob_pattern, promptkit, ErrorKind, Format, Limits, Loader, Parser, Recording, Registry,
 };
 use arena_recordings::{
-    FileAdapter, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI, SESSION, SHAREGPT, TRANSCRIPT,
+    FileAdapter, ARENA_OUTPUT, GENERIC, INSPECT, OPENAI_BATCH, OPENAI_CHAT, OTEL_GENAI, SESSION, SHAREGPT,
+    TRANSCRIPT,
 };
 
 pub use arena_recordings_reference as reference;
@@ -175,7 +176,15 @@ fn each_summary(loader: &mut Loader, data: &[u8], parser: Parser) -> Vec<(Option
         if let Some(f) = piece.fragment {
             assert!(!f.is_empty() && !f.contains('#'), "bad fragment {f:?}");
         }
-        out.push((piece.fragment.map(str::to_owned), summarize(result, data, parser)));
+        // Errors are checked as positioned errors, not against the PromptKit
+        // reference, whose JSON rules the formats beyond PromptKit's do not
+        // follow (the PromptKit files are checked that way by `load_checked`);
+        // inspect_ai's may point inside a zip member.
+        let checked_as = match (piece.format, parser) {
+            (Some(Format::Inspect), _) | (_, Parser::Inspect) => Parser::Inspect,
+            _ => Parser::OpenAiChat,
+        };
+        out.push((piece.fragment.map(str::to_owned), summarize(result, data, checked_as)));
     });
     assert!(!out.is_empty(), "no call at all");
     let frags: Vec<&str> = out.iter().filter_map(|(f, _)| f.as_deref()).collect();
@@ -200,7 +209,8 @@ pub fn load_each_checked(data: &[u8], parser: Parser) {
         });
         SMALL.with(|l| {
             let small = each_summary(&mut l.borrow_mut(), data, parser);
-            let limited = small.iter().any(|(_, s)| matches!(s, Summary::Failed { kind: ErrorKind::Limit, .. }));
+            let limited =
+                small.iter().any(|(_, s)| matches!(s, Summary::Failed { kind: ErrorKind::Limit, .. }));
             assert!(small == fresh || limited, "tight limits changed the outcome: {small:?}, not {fresh:?}");
         });
     }
