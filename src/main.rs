@@ -4,6 +4,8 @@
 //! This file only parses arguments and maps outcomes to exit codes; the
 //! work is done by the library ([`arena_recordings::Corpus`]).
 
+#[cfg(feature = "cluster")]
+mod cluster;
 mod eval;
 mod export;
 #[cfg(feature = "parquet")]
@@ -176,9 +178,14 @@ recordings (one row per file, failed files included with error_kind and error_me
 (one row per message) and tool_calls (one row per tool call); the README lists their columns. \
 Files are spread over -j partitions and loaded in parallel; only the tables and columns the query \
 uses are built. Rows go to standard output as a table, CSV (with a header) or JSON Lines (one \
-object per row). Needs a build with `--features sql`.",
+object per row). Needs a build with `--features sql`.\n\n\
+With --cluster df://HOST:PORT (a build with `--features cluster`), the query is planned by that \
+Ballista scheduler (`arena-recordings cluster scheduler`) and run on its executors: the same rows \
+as locally. Sources are enumerated here and sent as absolute paths, which every executor must \
+be able to read (a shared file system); -j is then the number of partitions the files are \
+spread over.",
         after_help = "Exit codes: 0 the query ran (failed files are rows, not errors); 2 bad query or \
-usage; 1 output could not be written.\n\nExamples:\n  arena-recordings sql \"SELECT role, count(*) AS n \
+usage, or the --cluster scheduler cannot be reached; 1 output could not be written.\n\nExamples:\n  arena-recordings sql \"SELECT role, count(*) AS n \
 FROM messages GROUP BY role ORDER BY n DESC\" corpus\n  arena-recordings sql \"SELECT id, error_kind, \
 error_message FROM recordings WHERE error_kind IS NOT NULL\" corpus --format json | jq ."
     )]
@@ -193,6 +200,29 @@ error_message FROM recordings WHERE error_kind IS NOT NULL\" corpus --format jso
         /// Output format.
         #[arg(long, value_enum, default_value_t = SqlFormat::Table)]
         format: SqlFormat,
+        /// Run the query on the Ballista cluster whose scheduler is at this URL
+        /// (df://HOST:PORT) instead of in this process.
+        #[arg(long, value_name = "URL")]
+        cluster: Option<String>,
+    },
+    /// Run a scheduler or an executor of a Ballista cluster for `sql --cluster`.
+    #[command(
+        long_about = "Run one role of an Apache DataFusion Ballista cluster that answers \
+`arena-recordings sql --cluster df://HOST:PORT`: one scheduler plans the queries, executors \
+(one or more per machine) load the files and run the query stages. Every executor must read \
+the sources at the paths the client sends (absolute paths: share the file system, e.g. NFS, \
+or mount the same data at the same path everywhere). Executors connect to the scheduler and \
+pull tasks, so the scheduler's port and each executor's --bind port must be reachable from \
+the other machines. Both run until stopped (Ctrl-C or SIGTERM). Needs a build with \
+`--features cluster`.",
+        after_help = "Exit codes: 2 cannot start (bad address, port in use, scheduler unreachable); \
+1 the service failed while running.\n\nExamples:\n  arena-recordings cluster scheduler --bind 0.0.0.0:50050\n  \
+arena-recordings cluster executor --scheduler sched-host:50050 --bind 0.0.0.0:50051 -j 8\n  \
+arena-recordings sql --cluster df://sched-host:50050 \"SELECT count(*) FROM messages\" /shared/corpus"
+    )]
+    Cluster {
+        #[command(subcommand)]
+        role: ClusterRole,
     },
     /// Write a deterministic synthetic corpus of realistic recordings.
     #[command(
@@ -234,6 +264,47 @@ arena-recordings generate /tmp/ds --dataset openai_chat --size 1G   # /tmp/ds/op
         /// or KiB, MiB, GiB (2^10, 2^20, 2^30); the file ends just past it.
         #[arg(long, value_name = "BYTES", default_value = "64M", requires = "dataset")]
         size: String,
+    },
+}
+
+/// `cluster` roles.
+#[derive(Subcommand, Debug)]
+enum ClusterRole {
+    /// Run the scheduler: it plans queries and hands their tasks to executors.
+    #[command(after_help = "Prints `scheduler listening on HOST:PORT` on standard error once it \
+listens (with port 0, the port the system chose).\n\nExample:\n  arena-recordings cluster scheduler --bind 0.0.0.0:50050")]
+    Scheduler {
+        /// Address to listen on (HOST:PORT; port 0 picks a free one).
+        #[arg(long, value_name = "HOST:PORT")]
+        bind: String,
+        /// Host name executors and clients reach this scheduler by [default: localhost].
+        #[arg(long, value_name = "HOST")]
+        external_host: Option<String>,
+        /// Seconds without a word from an executor before it is declared lost and its
+        /// tasks are run again on the others.
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        executor_timeout: u64,
+    },
+    /// Run an executor: it loads files and runs query stages for the scheduler.
+    #[command(after_help = "Prints `executor on HOST:PORT, connecting to the scheduler at HOST:PORT` on \
+standard error once it is set up.\n\nExample:\n  arena-recordings cluster executor --scheduler sched-host:50050 --bind 0.0.0.0:50051 -j 8")]
+    Executor {
+        /// The scheduler's address (HOST:PORT).
+        #[arg(long, value_name = "HOST:PORT")]
+        scheduler: String,
+        /// Address of this executor's Arrow Flight service (shuffle data), which other
+        /// executors and clients connect to (HOST:PORT; port 0 picks a free one).
+        #[arg(long, value_name = "HOST:PORT")]
+        bind: String,
+        /// Tasks run at once [default: all cores].
+        #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Host name the others reach this executor by [default: the --bind host].
+        #[arg(long, value_name = "HOST")]
+        external_host: Option<String>,
+        /// Directory for shuffle data [default: a new temporary directory].
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -318,7 +389,13 @@ fn main() -> ExitCode {
         Command::Export { sources, run, output, format: ExportFormat::Parquet } => {
             export_parquet(&registry, sources, run, output.as_deref())
         }
-        Command::Sql { query, sources, run, format } => sql(&registry, query, sources, run, *format),
+        Command::Sql { query, sources, run, format, cluster: None } => {
+            sql(&registry, query, sources, run, *format)
+        }
+        Command::Sql { query, sources, run, format, cluster: Some(url) } => {
+            sql_cluster(&registry, url, query, sources, run, *format)
+        }
+        Command::Cluster { role } => cluster_role(role),
         Command::Scan { sources, run, format } => enumerate(&registry, sources)
             .and_then(|c| scan::run(&c, &run.options(), *format).map(|t| t.max(walk_code(&c)))),
         Command::Eval { config, sources, format, output, run, skip_judges } => eval::run(&eval::Request {
@@ -372,6 +449,43 @@ fn sql(registry: &Registry, query: &str, s: &Sources, run: &Run, format: SqlForm
 #[cfg(not(feature = "sql"))]
 fn sql(_: &Registry, _: &str, _: &Sources, _: &Run, _: SqlFormat) -> Result<u8, Exit> {
     eprintln!("error: this arena-recordings was built without SQL support; rebuild with `cargo build --release --features sql`");
+    Err(Exit(EXIT_USAGE))
+}
+
+#[cfg(feature = "cluster")]
+fn sql_cluster(
+    registry: &Registry,
+    url: &str,
+    query: &str,
+    s: &Sources,
+    run: &Run,
+    format: SqlFormat,
+) -> Result<u8, Exit> {
+    let corpus = enumerate(registry, s)?;
+    cluster::sql(url, query, &corpus, &run.options(), format).map(|t| t.max(walk_code(&corpus)))
+}
+
+#[cfg(feature = "cluster")]
+fn cluster_role(role: &ClusterRole) -> Result<u8, Exit> {
+    cluster::role(role)
+}
+
+#[cfg(not(feature = "cluster"))]
+fn sql_cluster(_: &Registry, _: &str, _: &str, _: &Sources, _: &Run, _: SqlFormat) -> Result<u8, Exit> {
+    cluster_role_disabled()
+}
+
+#[cfg(not(feature = "cluster"))]
+fn cluster_role(_: &ClusterRole) -> Result<u8, Exit> {
+    cluster_role_disabled()
+}
+
+#[cfg(not(feature = "cluster"))]
+fn cluster_role_disabled() -> Result<u8, Exit> {
+    eprintln!(
+        "error: this arena-recordings was built without cluster support; rebuild with \
+`cargo build --release --features cluster`"
+    );
     Err(Exit(EXIT_USAGE))
 }
 

@@ -6,6 +6,8 @@
 //! (cargo runs the tests there).
 
 mod cli;
+#[cfg(feature = "cluster")]
+mod cluster;
 mod core;
 mod differential;
 mod eval;

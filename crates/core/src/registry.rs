@@ -136,6 +136,24 @@ pub trait RecordingAdapter: Send + Sync {
         each(Piece::WHOLE, self.load_into(reference, loader));
     }
 
+    /// [`load_each_into`](Self::load_each_into) on the file's bytes, read by
+    /// the caller (from an object store, say) instead of from the path.
+    ///
+    /// The default is one error: an adapter that reads its sources some other
+    /// way cannot take bytes. The built-in adapters parse them as they parse
+    /// their files (copied once into the loader's padded buffer).
+    fn load_bytes_each_into<'l>(
+        &self,
+        reference: &RecordingReference,
+        bytes: &[u8],
+        loader: &'l mut Loader,
+        each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        let _ = (bytes, loader);
+        let msg = format!("the {} adapter reads only from its sources, not from bytes", self.name());
+        each(Piece::WHOLE, Err(Error::new(ErrorKind::NoAdapter, msg).with_path(&reference.id)));
+    }
+
     /// Whether every reference this adapter gives is a whole file holding
     /// one recording, so that listing them needs no reading. The default,
     /// `true`, suits adapters whose references are single recordings.
@@ -358,6 +376,16 @@ impl RecordingAdapter for FileAdapter {
         each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
     ) {
         loader.load_file_each(Path::new(reference.path()), self.parser, each);
+    }
+
+    fn load_bytes_each_into<'l>(
+        &self,
+        _reference: &RecordingReference,
+        bytes: &[u8],
+        loader: &'l mut Loader,
+        each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        loader.load_bytes_each(bytes, self.parser, each);
     }
 
     fn holds_one(&self) -> bool {

@@ -21,6 +21,11 @@
 //! A file that fails to load is a row of `recordings` with `error_kind` and
 //! `error_message`, never a failed query.
 //!
+//! A file's [`SourceFile::location`] is where it is read: a path, or a URL
+//! of an object store (`s3://bucket/key`), read through the
+//! [`ObjectStore`](datafusion::object_store::ObjectStore) registered for it
+//! in the session's `RuntimeEnv` ([`split_url`]).
+//!
 //! # Example
 //!
 //! ```
@@ -38,11 +43,13 @@
 mod exec;
 mod output;
 mod provider;
+mod store;
 
 pub use arena_recordings_arrow::Table;
 pub use exec::RecordingScanExec;
-pub use output::{run_query, OutputFormat, QueryError, QueryOptions};
+pub use output::{run_query, write_query, OutputFormat, QueryError, QueryOptions};
 pub use provider::{register, LoadOptions, RecordingTable, SourceFile};
+pub use store::{split_url, StoreLocation};
 
 /// DataFusion, as this crate uses it (arrow 59.2).
 pub use datafusion;

@@ -97,43 +97,52 @@ pub fn run_query(
     let config = SessionConfig::new().with_target_partitions(threads).with_information_schema(true);
     let ctx = SessionContext::new_with_config(config);
     register(&ctx, corpus, options.load)?;
-    runtime.block_on(async {
-        let df = ctx.sql(query).await?;
-        let mut stream = df.execute_stream().await?;
-        let schema = stream.schema();
-        let mut rows = 0u64;
-        match format {
-            OutputFormat::Table => {
-                let mut batches: Vec<RecordBatch> = Vec::new();
-                while let Some(batch) = stream.next().await {
-                    let batch = batch?;
-                    rows += batch.num_rows() as u64;
-                    batches.push(batch);
-                }
-                let table = pretty_format_batches_with_schema(schema, &batches)?;
-                writeln!(out, "{table}").map_err(QueryError::Output)?;
+    runtime.block_on(write_query(&ctx, query, format, out))
+}
+
+/// Runs `query` in `ctx` (its tables registered, local or on a cluster) and
+/// writes the rows to `out` as `format`; returns the number of rows.
+pub async fn write_query(
+    ctx: &SessionContext,
+    query: &str,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<u64, QueryError> {
+    let df = ctx.sql(query).await?;
+    let mut stream = df.execute_stream().await?;
+    let schema = stream.schema();
+    let mut rows = 0u64;
+    match format {
+        OutputFormat::Table => {
+            let mut batches: Vec<RecordBatch> = Vec::new();
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                rows += batch.num_rows() as u64;
+                batches.push(batch);
             }
-            OutputFormat::Csv => {
-                let mut w = CsvWriterBuilder::new().with_header(true).build(&mut *out);
-                w.write(&RecordBatch::new_empty(schema))?;
-                while let Some(batch) = stream.next().await {
-                    let batch = batch?;
-                    rows += batch.num_rows() as u64;
-                    w.write(&batch)?;
-                }
-            }
-            OutputFormat::Json => {
-                let mut w =
-                    JsonWriterBuilder::new().with_explicit_nulls(true).build::<_, LineDelimited>(&mut *out);
-                while let Some(batch) = stream.next().await {
-                    let batch = batch?;
-                    rows += batch.num_rows() as u64;
-                    w.write(&batch)?;
-                }
-                w.finish()?;
+            let table = pretty_format_batches_with_schema(schema, &batches)?;
+            writeln!(out, "{table}").map_err(QueryError::Output)?;
+        }
+        OutputFormat::Csv => {
+            let mut w = CsvWriterBuilder::new().with_header(true).build(&mut *out);
+            w.write(&RecordBatch::new_empty(schema))?;
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch)?;
             }
         }
-        out.flush().map_err(QueryError::Output)?;
-        Ok(rows)
-    })
+        OutputFormat::Json => {
+            let mut w =
+                JsonWriterBuilder::new().with_explicit_nulls(true).build::<_, LineDelimited>(&mut *out);
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch)?;
+            }
+            w.finish()?;
+        }
+    }
+    out.flush().map_err(QueryError::Output)?;
+    Ok(rows)
 }

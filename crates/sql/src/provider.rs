@@ -21,6 +21,9 @@ use crate::exec::RecordingScanExec;
 pub struct SourceFile {
     /// The path (the reference id, as `export` writes it).
     pub path: String,
+    /// Where the file is read: `path` itself for a local query; an absolute
+    /// path where executors of a cluster read it (ids stay `path`).
+    pub location: String,
     /// The source (argument) that produced it.
     pub source: String,
     /// The type hint routing it to its adapter.
@@ -30,10 +33,22 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// The reference the loader is given.
+    /// The reference the rows name (its id is `path`).
     pub fn reference(&self) -> RecordingReference {
         RecordingReference {
             id: self.path.clone(),
+            fragment: None,
+            source: self.source.clone(),
+            type_hint: self.type_hint.clone(),
+            metadata: Default::default(),
+        }
+    }
+
+    /// The reference the loader reads (its id is `location`, without a
+    /// `file://` scheme).
+    pub fn read_reference(&self) -> RecordingReference {
+        RecordingReference {
+            id: self.location.strip_prefix("file://").unwrap_or(&self.location).to_owned(),
             fragment: None,
             source: self.source.clone(),
             type_hint: self.type_hint.clone(),
@@ -110,6 +125,7 @@ impl RecordingTable {
                 let r = e.reference();
                 SourceFile {
                     path: r.id.clone(),
+                    location: r.id.clone(),
                     source: r.source.clone(),
                     type_hint: r.type_hint.clone(),
                     size: e.size(),

@@ -139,6 +139,22 @@ impl Entry {
         }
     }
 
+    /// [`load_each`](Self::load_each) on the file's bytes, read by the caller
+    /// (from an object store, say); errors name the reference's path.
+    pub fn load_bytes_each<'l>(
+        &self,
+        bytes: &[u8],
+        loader: &'l mut Loader,
+        mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
+    ) {
+        match &self.adapter {
+            Some(adapter) => adapter.load_bytes_each_into(&self.reference, bytes, loader, &mut |piece, r| {
+                each(piece, r.map_err(|e| e.with_path(self.path())))
+            }),
+            None => each(Piece::WHOLE, Err(no_adapter(&self.reference))),
+        }
+    }
+
     /// Loads every recording the file holds, in file order (the file is read
     /// and parsed once), calling `each` with where each one is and its
     /// result; at least one call.
