@@ -299,7 +299,8 @@ standard error once it is set up.\n\nExample:\n  arena-recordings cluster execut
         /// Tasks run at once [default: all cores].
         #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
-        /// Host name the others reach this executor by [default: the --bind host].
+        /// Host name the others reach this executor by [default: the --bind host;
+        /// for 0.0.0.0 or ::, this machine's host name].
         #[arg(long, value_name = "HOST")]
         external_host: Option<String>,
         /// Directory for shuffle data [default: a new temporary directory].

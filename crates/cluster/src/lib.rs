@@ -188,7 +188,9 @@ pub async fn run_executor(options: &ExecutorOptions) -> Result<(), ClusterError>
     let config = ExecutorProcessConfig {
         bind_host: options.bind.0.clone(),
         port: options.bind.1,
-        external_host: Some(options.external_host.clone().unwrap_or_else(|| options.bind.0.clone())),
+        external_host: Some(
+            options.external_host.clone().unwrap_or_else(|| advertised_host(&options.bind.0)),
+        ),
         scheduler_host: options.scheduler.0.clone(),
         scheduler_port: options.scheduler.1,
         // Wait for a scheduler that is still starting.
@@ -206,6 +208,22 @@ pub async fn run_executor(options: &ExecutorOptions) -> Result<(), ClusterError>
     start_executor_process(Arc::new(config))
         .await
         .map_err(|e| ClusterError::Service(format!("executor: {e}")))
+}
+
+/// The host name an executor bound to `bind_host` advertises by default:
+/// the bind host itself, or for a wildcard (`0.0.0.0`, `::`) this machine's
+/// host name (the others cannot connect to a wildcard).
+pub fn advertised_host(bind_host: &str) -> String {
+    let wildcard = bind_host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_unspecified());
+    if !wildcard {
+        return bind_host.to_owned();
+    }
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 /// The corpus's files with absolute locations (ids stay as enumerated), for

@@ -155,6 +155,16 @@ fn an_unreachable_scheduler_is_an_error_naming_its_address() {
 }
 
 #[test]
+fn a_wildcard_bind_advertises_a_host_name() {
+    assert_eq!(arena_recordings_cluster::advertised_host("10.0.0.7"), "10.0.0.7");
+    assert_eq!(arena_recordings_cluster::advertised_host("node-3"), "node-3");
+    for wildcard in ["0.0.0.0", "::"] {
+        let h = arena_recordings_cluster::advertised_host(wildcard);
+        assert!(!h.is_empty() && h != wildcard, "{wildcard} -> {h}");
+    }
+}
+
+#[test]
 fn addresses_are_checked() {
     assert_eq!(scheduler_of_url("df://h:50050").unwrap(), ("h".into(), 50050));
     assert_eq!(scheduler_of_url("h:1").unwrap(), ("h".into(), 1));
