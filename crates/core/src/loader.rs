@@ -20,7 +20,7 @@ use simd_json::{Buffers, Tape};
 use crate::error::Result;
 use crate::formats;
 pub use crate::formats::{Parser, Piece};
-use crate::input::{self, Input, Origin, PADDING};
+use crate::input::{self, Input, Origin};
 use crate::json::Scratch;
 pub use crate::limits::Limits;
 use crate::model::Recording;
@@ -97,8 +97,7 @@ impl Loader {
 
     /// Reads `path` and parses it with `parser`.
     pub fn load_file(&mut self, path: &Path, parser: Parser) -> Result<Recording<'_>> {
-        input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf)?;
-        let len = self.buf.len() - PADDING;
+        let len = input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf)?;
         self.parse_buffer(len, parser, Origin::File(path)).map_err(|e| e.with_path(path))
     }
 
@@ -123,10 +122,10 @@ impl Loader {
         parser: Parser,
         mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
     ) {
-        if let Err(e) = input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf) {
-            return each(Piece::WHOLE, Err(e.with_path(path)));
-        }
-        let len = self.buf.len() - PADDING;
+        let len = match input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf) {
+            Ok(len) => len,
+            Err(e) => return each(Piece::WHOLE, Err(e.with_path(path))),
+        };
         self.parse_buffer_each(len, parser, Origin::File(path), &mut each);
     }
 

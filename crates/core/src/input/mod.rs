@@ -382,32 +382,77 @@ pub(crate) fn check_size(len: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Reads a regular file into `buf` followed by [`PADDING`] zero bytes (one
-/// `read` loop, or a copy from a read-only mapping for files of at least
-/// `mmap_threshold` bytes; see [`read`]).
-pub(crate) fn read_file(path: &Path, limits: &Limits, mmap_threshold: u64, buf: &mut Vec<u8>) -> Result<()> {
-    buf.clear();
-    // Check the type before opening: opening a FIFO would block.
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+/// Reads a regular file into `buf[..len]` followed by [`PADDING`] zero
+/// bytes and returns `len`: one `read()` (or a copy from a read-only mapping
+/// for files of at least `mmap_threshold` bytes; see [`read`]). `buf` is
+/// reused and only grows: it may be longer than `len + PADDING`, and it is
+/// not zeroed first.
+///
+/// System calls per file: `open` (non-blocking, so a FIFO cannot hang it),
+/// `fstat`, one `read` of the length `fstat` gave (more only if the kernel
+/// returns less), `close`.
+pub(crate) fn read_file(
+    path: &Path,
+    limits: &Limits,
+    mmap_threshold: u64,
+    buf: &mut Vec<u8>,
+) -> Result<usize> {
+    let mut file = open_regular(path)?;
+    // The length of the open file: the path may have been replaced since a walk saw it.
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
-        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
-        return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
+        return Err(not_a_file(&meta).with_path(path));
     }
-    check_size(meta.len(), limits).map_err(|e| e.with_path(path))?;
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    // The length of the open file: the path may have been replaced since.
-    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let size = meta.len();
     check_size(size, limits).map_err(|e| e.with_path(path))?;
-    buf.reserve(size as usize + PADDING);
     if size >= mmap_threshold {
-        read::map_into(&file, size, buf)
-    } else {
-        read::read_into(&mut file, size, buf)
+        buf.clear();
+        buf.reserve(size as usize + PADDING);
+        read::map_into(&file, size, buf).map_err(|e| Error::io(path, e))?;
+        let len = buf.len();
+        buf.resize(len + PADDING, 0);
+        return Ok(len);
     }
-    .map_err(|e| Error::io(path, e))?;
-    let len = buf.len();
-    buf.resize(len + PADDING, 0);
-    Ok(())
+    let size = size as usize;
+    if buf.len() < size + PADDING {
+        buf.resize(size + PADDING, 0);
+    }
+    let len = read::read_exact_or_eof(&mut file, &mut buf[..size]).map_err(|e| Error::io(path, e))?;
+    buf[len..len + PADDING].fill(0);
+    Ok(len)
+}
+
+/// Opens `path` for reading, refusing what is not a regular file with the
+/// error a `stat` would give. On Unix the open is non-blocking (a FIFO
+/// opens at once instead of waiting for a writer; reads of regular files
+/// are unaffected) and does not make a terminal the controlling one; the
+/// caller checks the type on the open file.
+fn open_regular(path: &Path) -> Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    {
+        // Check the type before opening: opening a FIFO would block.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(not_a_file(&meta).with_path(path));
+        }
+    }
+    opts.open(path).map_err(|e| match std::fs::metadata(path) {
+        // A socket cannot be opened at all: say what it is, as for a FIFO.
+        Ok(meta) if !meta.is_file() => not_a_file(&meta).with_path(path),
+        _ => Error::io(path, e),
+    })
+}
+
+fn not_a_file(meta: &std::fs::Metadata) -> Error {
+    let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+    Error::new(ErrorKind::Io, format!("cannot read: {what}"))
 }
 
 /// Copies `bytes` into `buf` followed by [`PADDING`] zero bytes.
@@ -423,6 +468,45 @@ pub(crate) fn copy_bytes(bytes: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reused_buffer_holds_each_file_and_zeroed_padding() {
+        let dir = tempfile::tempdir().unwrap();
+        let (big, small) = (dir.path().join("big.json"), dir.path().join("small.json"));
+        std::fs::write(&big, vec![b'x'; 100_000]).unwrap();
+        std::fs::write(&small, b"{\"a\":1}").unwrap();
+        let limits = Limits::default();
+        let mut buf = Vec::new();
+        assert_eq!(read_file(&big, &limits, u64::MAX, &mut buf).unwrap(), 100_000);
+        assert_eq!(buf.len(), 100_000 + PADDING);
+        // A smaller file after it: the buffer keeps its size, the padding after
+        // the new length is zero (the bytes beyond are the old file's).
+        assert_eq!(read_file(&small, &limits, u64::MAX, &mut buf).unwrap(), 7);
+        assert_eq!(&buf[..7], b"{\"a\":1}");
+        assert!(buf[7..7 + PADDING].iter().all(|&b| b == 0));
+        assert_eq!(buf.len(), 100_000 + PADDING);
+        // The mapped path gives the same bytes and padding.
+        assert_eq!(read_file(&small, &limits, 0, &mut buf).unwrap(), 7);
+        assert_eq!(&buf[..7 + PADDING], &[&b"{\"a\":1}"[..], &[0; PADDING]].concat()[..]);
+        // An empty file.
+        let empty = dir.path().join("empty.json");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(read_file(&empty, &limits, u64::MAX, &mut buf).unwrap(), 0);
+        assert!(buf[..PADDING].iter().all(|&b| b == 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let e = read_file(&path, &Limits::default(), u64::MAX, &mut Vec::new()).unwrap_err();
+        assert!(e.message().contains("not a regular file"), "{e}");
+        let missing =
+            read_file(&dir.path().join("missing.json"), &Limits::default(), u64::MAX, &mut Vec::new());
+        assert_eq!(missing.unwrap_err().kind(), ErrorKind::Io);
+    }
 
     #[test]
     fn shapes() {
