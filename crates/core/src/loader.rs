@@ -28,6 +28,7 @@ use crate::model::Recording;
 /// Reusable buffers for loading recordings one after another.
 pub struct Loader {
     buf: Vec<u8>,
+    skeleton: input::skeleton::Skeleton,
     buffers: Buffers,
     tape: Tape<'static>,
     bump: Bump,
@@ -52,6 +53,7 @@ impl Loader {
     pub fn with_limits(limits: Limits) -> Loader {
         Loader {
             buf: Vec::new(),
+            skeleton: Default::default(),
             buffers: Buffers::with_max_depth(4096, limits.max_depth),
             tape: Tape(Vec::new()),
             bump: Bump::new(),
@@ -150,9 +152,10 @@ impl Loader {
         each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
     ) {
         self.recycle_arena();
-        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
+        let Loader { buf, skeleton, buffers, tape, bump, scratch, limits, .. } = self;
         let bump: &'l Bump = bump;
-        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
+        let input =
+            Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin, skeleton };
         // Errors are located against the original bytes, read again once
         // (the buffer was changed by in-place parsing).
         let mut original: Option<std::borrow::Cow<'_, [u8]>> = None;
@@ -198,8 +201,9 @@ impl Loader {
 
     fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
         self.recycle_arena();
-        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
-        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
+        let Loader { buf, skeleton, buffers, tape, bump, scratch, limits, .. } = self;
+        let input =
+            Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin, skeleton };
         formats::decode(input, parser).map_err(|e| e.locate(&origin.original()))
     }
 }

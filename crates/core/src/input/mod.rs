@@ -18,6 +18,7 @@
 //! a parsed document (or one per line) and passes the decoder's result back.
 
 pub mod read;
+pub(crate) mod skeleton;
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -165,6 +166,8 @@ pub(crate) struct Input<'l, 'o> {
     pub(crate) limits: Limits,
     /// Where to find the original bytes again (for error positions).
     pub(crate) origin: Origin<'o>,
+    /// The skeleton buffer (see [`skeleton`]), reused across loads.
+    pub(crate) skeleton: &'l mut skeleton::Skeleton,
 }
 
 impl<'l> Input<'l, '_> {
@@ -198,7 +201,7 @@ impl<'l> Input<'l, '_> {
         self,
         mut line: impl for<'t> FnMut(Line, Result<&Cx<'t, 'l>>),
     ) -> Result<()> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, .. } = self;
         if len > buf.len() || buf.len() - len < PADDING {
             return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
         }
@@ -253,10 +256,38 @@ impl<'l> Input<'l, '_> {
 
     /// Parses the whole buffer as one JSON document in place and decodes it.
     pub(crate) fn json_document<T>(self, decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<T>) -> Result<T> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, skeleton } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(BOM) {
             buf[..BOM.len()].fill(b' ');
+        }
+        // Long plain strings (base64 media) kept out of simd-json's stage 1:
+        // the skeleton is parsed, its emptied strings pointed back at `buf`.
+        // Any failure parses the document as it is (so errors are unchanged).
+        if let Some(slen) = skeleton.build(&buf[..len]) {
+            let skeleton::Skeleton { buf: sbuf, removed } = skeleton;
+            let base = sbuf.as_ptr() as usize;
+            let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
+            if json::parse(&mut sbuf[..], slen, buffers, &mut t).is_ok()
+                && skeleton::all_on_tape(&t.0, base, removed)
+            {
+                let doc: &'l [u8] = buf;
+                if !skeleton::patch(&mut t.0, base, removed, doc) {
+                    // Not reached: the removed strings were checked as ASCII.
+                    *tape = t.reset();
+                    return Err(Error::new(
+                        ErrorKind::Internal,
+                        "internal error: a skeleton string is not UTF-8",
+                    ));
+                }
+                let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch), limits.max_arena_bytes)
+                    .with_removed(removed);
+                let result = decode(&cx);
+                *scratch = cx.into_scratch();
+                *tape = t.reset();
+                return result;
+            }
+            *tape = t.reset();
         }
         let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
         if let Err(e) = json::parse(buf, len, buffers, &mut t) {
@@ -283,7 +314,7 @@ impl<'l> Input<'l, '_> {
         self,
         mut line: impl for<'t> FnMut(&Cx<'t, 'l>, usize) -> Result<()>,
     ) -> Result<()> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, .. } = self;
         if len > buf.len() || buf.len() - len < PADDING {
             return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
         }
