@@ -378,6 +378,18 @@ struct Exit(u8);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The directory walk runs on rayon's global pool: give it the threads the
+    // run is given, so that `-j 1` uses one core from start to end.
+    if let Command::Export { run, .. }
+    | Command::Scan { run, .. }
+    | Command::Eval { run, .. }
+    | Command::Sql { run, .. } = &cli.command
+    {
+        if let Some(j) = run.threads {
+            // Fails only if the pool already exists: it then keeps its size.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(usize::from(j)).build_global();
+        }
+    }
     let registry = Registry::new();
     let result = match &cli.command {
         Command::Ls { sources, format } => enumerate(&registry, sources)

@@ -20,7 +20,7 @@ use simd_json::{Buffers, Tape};
 use crate::error::Result;
 use crate::formats;
 pub use crate::formats::{Parser, Piece};
-use crate::input::{self, Input, Origin, PADDING};
+use crate::input::{self, Input, Origin};
 use crate::json::Scratch;
 pub use crate::limits::Limits;
 use crate::model::Recording;
@@ -28,6 +28,7 @@ use crate::model::Recording;
 /// Reusable buffers for loading recordings one after another.
 pub struct Loader {
     buf: Vec<u8>,
+    skeleton: input::skeleton::Skeleton,
     buffers: Buffers,
     tape: Tape<'static>,
     bump: Bump,
@@ -52,6 +53,7 @@ impl Loader {
     pub fn with_limits(limits: Limits) -> Loader {
         Loader {
             buf: Vec::new(),
+            skeleton: Default::default(),
             buffers: Buffers::with_max_depth(4096, limits.max_depth),
             tape: Tape(Vec::new()),
             bump: Bump::new(),
@@ -97,8 +99,7 @@ impl Loader {
 
     /// Reads `path` and parses it with `parser`.
     pub fn load_file(&mut self, path: &Path, parser: Parser) -> Result<Recording<'_>> {
-        input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf)?;
-        let len = self.buf.len() - PADDING;
+        let len = input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf)?;
         self.parse_buffer(len, parser, Origin::File(path)).map_err(|e| e.with_path(path))
     }
 
@@ -123,10 +124,10 @@ impl Loader {
         parser: Parser,
         mut each: impl FnMut(Piece<'_>, Result<Recording<'l>>),
     ) {
-        if let Err(e) = input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf) {
-            return each(Piece::WHOLE, Err(e.with_path(path)));
-        }
-        let len = self.buf.len() - PADDING;
+        let len = match input::read_file(path, &self.limits, self.mmap_threshold, &mut self.buf) {
+            Ok(len) => len,
+            Err(e) => return each(Piece::WHOLE, Err(e.with_path(path))),
+        };
         self.parse_buffer_each(len, parser, Origin::File(path), &mut each);
     }
 
@@ -151,9 +152,10 @@ impl Loader {
         each: &mut dyn FnMut(Piece<'_>, Result<Recording<'l>>),
     ) {
         self.recycle_arena();
-        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
+        let Loader { buf, skeleton, buffers, tape, bump, scratch, limits, .. } = self;
         let bump: &'l Bump = bump;
-        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
+        let input =
+            Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin, skeleton };
         // Errors are located against the original bytes, read again once
         // (the buffer was changed by in-place parsing).
         let mut original: Option<std::borrow::Cow<'_, [u8]>> = None;
@@ -199,8 +201,9 @@ impl Loader {
 
     fn parse_buffer(&mut self, len: usize, parser: Parser, origin: Origin<'_>) -> Result<Recording<'_>> {
         self.recycle_arena();
-        let Loader { buf, buffers, tape, bump, scratch, limits, .. } = self;
-        let input = Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin };
+        let Loader { buf, skeleton, buffers, tape, bump, scratch, limits, .. } = self;
+        let input =
+            Input { buf: &mut buf[..], len, buffers, tape, bump, scratch, limits: *limits, origin, skeleton };
         formats::decode(input, parser).map_err(|e| e.locate(&origin.original()))
     }
 }

@@ -77,7 +77,20 @@ fn file(path: PathBuf) -> Option<Found> {
 
 /// Walks `dir` recursively in sorted order, appending the files `claim`
 /// accepts (given the path as text) to `found`.
-pub(crate) fn dir(dir: &Path, claim: &dyn Fn(&str) -> bool, found: &mut Vec<Found>, errors: &mut Vec<Error>) {
+///
+/// The entries of a directory are examined in parallel (rayon's global
+/// pool): the `stat` of each file and the walk of each subdirectory, so a
+/// walk of thousands of files does not hold back the loading that follows.
+/// The results (files and errors) are gathered in the same sorted order as
+/// a serial walk would give them.
+pub(crate) fn dir(
+    dir: &Path,
+    claim: &(dyn Fn(&str) -> bool + Sync),
+    found: &mut Vec<Found>,
+    errors: &mut Vec<Error>,
+) {
+    use rayon::prelude::*;
+
     let read = match std::fs::read_dir(dir) {
         Ok(r) => r,
         Err(e) => {
@@ -85,7 +98,7 @@ pub(crate) fn dir(dir: &Path, claim: &dyn Fn(&str) -> bool, found: &mut Vec<Foun
             return;
         }
     };
-    let mut children: Vec<(PathBuf, std::fs::FileType)> = Vec::new();
+    let mut children: Vec<(std::fs::DirEntry, std::fs::FileType)> = Vec::new();
     for entry in read {
         match entry {
             Ok(e) => {
@@ -93,23 +106,39 @@ pub(crate) fn dir(dir: &Path, claim: &dyn Fn(&str) -> bool, found: &mut Vec<Foun
                     continue;
                 }
                 match e.file_type() {
-                    Ok(t) => children.push((e.path(), t)),
+                    Ok(t) => children.push((e, t)),
                     Err(err) => errors.push(Error::io(&e.path(), err)),
                 }
             }
             Err(e) => errors.push(Error::io(dir, e)),
         }
     }
-    children.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, ftype) in children {
-        if ftype.is_dir() {
-            self::dir(&path, claim, found, errors);
-        } else if claim(&path.to_string_lossy()) {
-            // Follows a symbolic link; a link to a directory is not descended into.
-            if let Some(f) = file(path) {
-                found.push(f);
+    children.sort_by_cached_key(|(e, _)| e.file_name());
+    let parts: Vec<(Vec<Found>, Vec<Error>)> = children
+        .par_iter()
+        .map(|(entry, ftype)| {
+            let path = entry.path();
+            let (mut f, mut e) = (Vec::new(), Vec::new());
+            if ftype.is_dir() {
+                self::dir(&path, claim, &mut f, &mut e);
+            } else if claim(&path.to_string_lossy()) {
+                // A link is followed (by path); a link to a directory is not
+                // descended into. Anything else is examined relative to the
+                // open directory (`fstatat`), without walking the path again.
+                let meta = if ftype.is_symlink() { std::fs::metadata(&path) } else { entry.metadata() };
+                match meta {
+                    Ok(meta) if meta.is_file() => f.push(Found { path, size: meta.len() }),
+                    Ok(_) => {}
+                    // A broken symbolic link: an entry whose load reports the error.
+                    Err(_) => f.push(Found { path, size: 0 }),
+                }
             }
-        }
+            (f, e)
+        })
+        .collect();
+    for (f, e) in parts {
+        found.extend(f);
+        errors.extend(e);
     }
 }
 

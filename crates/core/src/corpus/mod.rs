@@ -236,10 +236,14 @@ impl Corpus {
         }
         // Sort by path without leading `./` (compared component by component,
         // no allocation), keep the first source's copy of duplicates.
-        found.sort_by(|a, b| components(&a.0).cmp(components(&b.0)).then(a.2.cmp(&b.2)));
+        // (rayon's stable parallel sort, and the entries built in parallel, in order:
+        // with thousands of files this serial stretch before the loading showed.)
+        use rayon::prelude::*;
+        let source_names: Vec<&str> = sources.iter().map(AsRef::as_ref).collect();
+        found.par_sort_by(|a, b| components(&a.0).cmp(components(&b.0)).then(a.2.cmp(&b.2)));
         found.dedup_by(|later, first| components(&later.0).eq(components(&first.0)));
         let entries = found
-            .into_iter()
+            .into_par_iter()
             .map(|(path, size, si)| {
                 let id = path.to_string_lossy().into_owned();
                 let adapter = registry.find_adapter(&id, type_hint);
@@ -247,7 +251,7 @@ impl Corpus {
                 let reference = RecordingReference {
                     id,
                     fragment: None,
-                    source: sources[si].as_ref().to_owned(),
+                    source: source_names[si].to_owned(),
                     type_hint: hint,
                     metadata: Default::default(),
                 };

@@ -18,6 +18,7 @@
 //! a parsed document (or one per line) and passes the decoder's result back.
 
 pub mod read;
+pub(crate) mod skeleton;
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -165,6 +166,8 @@ pub(crate) struct Input<'l, 'o> {
     pub(crate) limits: Limits,
     /// Where to find the original bytes again (for error positions).
     pub(crate) origin: Origin<'o>,
+    /// The skeleton buffer (see [`skeleton`]), reused across loads.
+    pub(crate) skeleton: &'l mut skeleton::Skeleton,
 }
 
 impl<'l> Input<'l, '_> {
@@ -198,7 +201,7 @@ impl<'l> Input<'l, '_> {
         self,
         mut line: impl for<'t> FnMut(Line, Result<&Cx<'t, 'l>>),
     ) -> Result<()> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, .. } = self;
         if len > buf.len() || buf.len() - len < PADDING {
             return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
         }
@@ -253,10 +256,38 @@ impl<'l> Input<'l, '_> {
 
     /// Parses the whole buffer as one JSON document in place and decodes it.
     pub(crate) fn json_document<T>(self, decode: impl for<'t> FnOnce(&Cx<'t, 'l>) -> Result<T>) -> Result<T> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, skeleton } = self;
         // A UTF-8 byte-order mark becomes whitespace: offsets stay those of the file.
         if buf[..len].starts_with(BOM) {
             buf[..BOM.len()].fill(b' ');
+        }
+        // Long plain strings (base64 media) kept out of simd-json's stage 1:
+        // the skeleton is parsed, its emptied strings pointed back at `buf`.
+        // Any failure parses the document as it is (so errors are unchanged).
+        if let Some(slen) = skeleton.build(&buf[..len]) {
+            let skeleton::Skeleton { buf: sbuf, removed } = skeleton;
+            let base = sbuf.as_ptr() as usize;
+            let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
+            if json::parse(&mut sbuf[..], slen, buffers, &mut t).is_ok()
+                && skeleton::all_on_tape(&t.0, base, removed)
+            {
+                let doc: &'l [u8] = buf;
+                if !skeleton::patch(&mut t.0, base, removed, doc) {
+                    // Not reached: the removed strings were checked as ASCII.
+                    *tape = t.reset();
+                    return Err(Error::new(
+                        ErrorKind::Internal,
+                        "internal error: a skeleton string is not UTF-8",
+                    ));
+                }
+                let cx = Cx::new(&t, buffers, bump, std::mem::take(scratch), limits.max_arena_bytes)
+                    .with_removed(removed);
+                let result = decode(&cx);
+                *scratch = cx.into_scratch();
+                *tape = t.reset();
+                return result;
+            }
+            *tape = t.reset();
         }
         let mut t: Tape<'l> = std::mem::replace(tape, Tape(Vec::new())).reset();
         if let Err(e) = json::parse(buf, len, buffers, &mut t) {
@@ -283,7 +314,7 @@ impl<'l> Input<'l, '_> {
         self,
         mut line: impl for<'t> FnMut(&Cx<'t, 'l>, usize) -> Result<()>,
     ) -> Result<()> {
-        let Input { buf, len, buffers, tape, bump, scratch, origin, limits } = self;
+        let Input { buf, len, buffers, tape, bump, scratch, origin, limits, .. } = self;
         if len > buf.len() || buf.len() - len < PADDING {
             return Err(Error::new(ErrorKind::Limit, "internal error: the input buffer is not padded"));
         }
@@ -382,32 +413,77 @@ pub(crate) fn check_size(len: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Reads a regular file into `buf` followed by [`PADDING`] zero bytes (one
-/// `read` loop, or a copy from a read-only mapping for files of at least
-/// `mmap_threshold` bytes; see [`read`]).
-pub(crate) fn read_file(path: &Path, limits: &Limits, mmap_threshold: u64, buf: &mut Vec<u8>) -> Result<()> {
-    buf.clear();
-    // Check the type before opening: opening a FIFO would block.
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+/// Reads a regular file into `buf[..len]` followed by [`PADDING`] zero
+/// bytes and returns `len`: one `read()` (or a copy from a read-only mapping
+/// for files of at least `mmap_threshold` bytes; see [`read`]). `buf` is
+/// reused and only grows: it may be longer than `len + PADDING`, and it is
+/// not zeroed first.
+///
+/// System calls per file: `open` (non-blocking, so a FIFO cannot hang it),
+/// `fstat`, one `read` of the length `fstat` gave (more only if the kernel
+/// returns less), `close`.
+pub(crate) fn read_file(
+    path: &Path,
+    limits: &Limits,
+    mmap_threshold: u64,
+    buf: &mut Vec<u8>,
+) -> Result<usize> {
+    let mut file = open_regular(path)?;
+    // The length of the open file: the path may have been replaced since a walk saw it.
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
-        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
-        return Err(Error::new(ErrorKind::Io, format!("cannot read: {what}")).with_path(path));
+        return Err(not_a_file(&meta).with_path(path));
     }
-    check_size(meta.len(), limits).map_err(|e| e.with_path(path))?;
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    // The length of the open file: the path may have been replaced since.
-    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let size = meta.len();
     check_size(size, limits).map_err(|e| e.with_path(path))?;
-    buf.reserve(size as usize + PADDING);
     if size >= mmap_threshold {
-        read::map_into(&file, size, buf)
-    } else {
-        read::read_into(&mut file, size, buf)
+        buf.clear();
+        buf.reserve(size as usize + PADDING);
+        read::map_into(&file, size, buf).map_err(|e| Error::io(path, e))?;
+        let len = buf.len();
+        buf.resize(len + PADDING, 0);
+        return Ok(len);
     }
-    .map_err(|e| Error::io(path, e))?;
-    let len = buf.len();
-    buf.resize(len + PADDING, 0);
-    Ok(())
+    let size = size as usize;
+    if buf.len() < size + PADDING {
+        buf.resize(size + PADDING, 0);
+    }
+    let len = read::read_exact_or_eof(&mut file, &mut buf[..size]).map_err(|e| Error::io(path, e))?;
+    buf[len..len + PADDING].fill(0);
+    Ok(len)
+}
+
+/// Opens `path` for reading, refusing what is not a regular file with the
+/// error a `stat` would give. On Unix the open is non-blocking (a FIFO
+/// opens at once instead of waiting for a writer; reads of regular files
+/// are unaffected) and does not make a terminal the controlling one; the
+/// caller checks the type on the open file.
+fn open_regular(path: &Path) -> Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    {
+        // Check the type before opening: opening a FIFO would block.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(not_a_file(&meta).with_path(path));
+        }
+    }
+    opts.open(path).map_err(|e| match std::fs::metadata(path) {
+        // A socket cannot be opened at all: say what it is, as for a FIFO.
+        Ok(meta) if !meta.is_file() => not_a_file(&meta).with_path(path),
+        _ => Error::io(path, e),
+    })
+}
+
+fn not_a_file(meta: &std::fs::Metadata) -> Error {
+    let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+    Error::new(ErrorKind::Io, format!("cannot read: {what}"))
 }
 
 /// Copies `bytes` into `buf` followed by [`PADDING`] zero bytes.
@@ -423,6 +499,45 @@ pub(crate) fn copy_bytes(bytes: &[u8], limits: &Limits, buf: &mut Vec<u8>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reused_buffer_holds_each_file_and_zeroed_padding() {
+        let dir = tempfile::tempdir().unwrap();
+        let (big, small) = (dir.path().join("big.json"), dir.path().join("small.json"));
+        std::fs::write(&big, vec![b'x'; 100_000]).unwrap();
+        std::fs::write(&small, b"{\"a\":1}").unwrap();
+        let limits = Limits::default();
+        let mut buf = Vec::new();
+        assert_eq!(read_file(&big, &limits, u64::MAX, &mut buf).unwrap(), 100_000);
+        assert_eq!(buf.len(), 100_000 + PADDING);
+        // A smaller file after it: the buffer keeps its size, the padding after
+        // the new length is zero (the bytes beyond are the old file's).
+        assert_eq!(read_file(&small, &limits, u64::MAX, &mut buf).unwrap(), 7);
+        assert_eq!(&buf[..7], b"{\"a\":1}");
+        assert!(buf[7..7 + PADDING].iter().all(|&b| b == 0));
+        assert_eq!(buf.len(), 100_000 + PADDING);
+        // The mapped path gives the same bytes and padding.
+        assert_eq!(read_file(&small, &limits, 0, &mut buf).unwrap(), 7);
+        assert_eq!(&buf[..7 + PADDING], &[&b"{\"a\":1}"[..], &[0; PADDING]].concat()[..]);
+        // An empty file.
+        let empty = dir.path().join("empty.json");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(read_file(&empty, &limits, u64::MAX, &mut buf).unwrap(), 0);
+        assert!(buf[..PADDING].iter().all(|&b| b == 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let e = read_file(&path, &Limits::default(), u64::MAX, &mut Vec::new()).unwrap_err();
+        assert!(e.message().contains("not a regular file"), "{e}");
+        let missing =
+            read_file(&dir.path().join("missing.json"), &Limits::default(), u64::MAX, &mut Vec::new());
+        assert_eq!(missing.unwrap_err().kind(), ErrorKind::Io);
+    }
 
     #[test]
     fn shapes() {

@@ -6,13 +6,21 @@
 //! own padded, writable buffer. The two paths differ only in how the kernel
 //! hands them over:
 //!
-//! * [`read_into`]: one `read` loop into the reused buffer. One copy from the
-//!   page cache, no page-table work. This is the default.
+//! * [`read_exact_or_eof`]: one `read` of the length `fstat` gave into the
+//!   reused buffer (which only grows, so it is neither cleared nor zeroed per
+//!   file). One copy from the page cache, no page-table work. This is the
+//!   default. ([`read_into`], a `read_to_end` loop, is what the `read_path`
+//!   bench measures.)
 //! * [`map_into`]: a private, **read-only** mapping
 //!   ([`memmap2::MmapOptions::map_copy_read_only`]) of exactly the length seen
-//!   at `stat` time, copied into the buffer and unmapped at once. A writable
-//!   or shared-writable mapping is never made: nothing could be parsed in
-//!   place in it without modifying the file or paying copy-on-write faults.
+//!   at `stat` time, copied into the buffer and unmapped at once. A shared
+//!   writable mapping is never made (in-place parsing would modify the
+//!   file). A *private* writable mapping parsed in place (copy-on-write: only
+//!   the pages simd-json writes to would be copied) was tried for issue 15
+//!   and measured 1.3x to 1.9x slower in CPU time than `read()` on whole
+//!   corpora, at every file size (BENCHMARKS.md, "Levers tried"): simd-json's
+//!   stage 1 over the mapped page-cache pages took 56% of the samples,
+//!   against 23% over the buffer the `read()` copy leaves in the cache.
 //!
 //! The loader maps a file only when it is at least
 //! [`DEFAULT_MMAP_THRESHOLD`] bytes long (see that constant for the
@@ -61,6 +69,27 @@ pub fn read_into(file: &mut File, len: u64, buf: &mut Vec<u8>) -> io::Result<()>
     // A file that grew since the stat is read only up to the stat length.
     file.take(len).read_to_end(buf)?;
     Ok(())
+}
+
+/// Fills `buf` from `file` with as few `read` calls as the kernel allows
+/// (one, for a regular file in the page cache), stopping at the end of the
+/// file; returns the number of bytes read. A file that grew since its length
+/// was taken is read only up to `buf.len()`; one that shrank, up to its end.
+///
+/// [`read_into`] (`read_to_end`) reads in chunks that start at 8 KiB and
+/// double, so it takes about log2(size / 8 KiB) + 2 calls per file; this
+/// takes one.
+pub fn read_exact_or_eof(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Appends exactly `len` bytes of `file` to `buf` through a private,

@@ -15,6 +15,9 @@ use crate::time::Timestamp;
 pub(crate) struct Cx<'t, 'a> {
     nodes: &'t [Node<'a>],
     structurals: &'t [u32],
+    /// Strings emptied in the skeleton that was parsed instead of the
+    /// document (see `input::skeleton`); empty when the document itself was.
+    removed: &'t [crate::input::skeleton::Removed],
     pub(crate) bump: &'a Bump,
     scratch: RefCell<Scratch>,
     /// [`Limits::max_arena_bytes`](crate::Limits::max_arena_bytes).
@@ -144,10 +147,18 @@ impl<'t, 'a> Cx<'t, 'a> {
         Cx {
             nodes: &tape.0,
             structurals: buffers.structural_indexes(),
+            removed: &[],
             bump,
             scratch: RefCell::new(scratch),
             max_arena,
         }
+    }
+
+    /// This context over a tape parsed from a skeleton: offsets are mapped
+    /// back through `removed` to the document's.
+    pub(crate) fn with_removed(mut self, removed: &'t [crate::input::skeleton::Removed]) -> Self {
+        self.removed = removed;
+        self
     }
 
     /// Fails with a `limit` error at node `i` when the arena, with `bytes`
@@ -371,7 +382,9 @@ impl<'t, 'a> Cx<'t, 'a> {
     /// Byte offset of the value at tape index `i` (error path only).
     #[cold]
     pub(crate) fn offset_of(&self, i: usize) -> usize {
-        structural_of(self.nodes, i).and_then(|s| self.structurals.get(s)).map_or(0, |&o| o as usize)
+        let at =
+            structural_of(self.nodes, i).and_then(|s| self.structurals.get(s)).map_or(0, |&o| o as usize);
+        crate::input::skeleton::unshift(self.removed, at)
     }
 }
 
