@@ -25,8 +25,7 @@
 pub mod codec;
 
 use std::fmt;
-use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -297,9 +296,4 @@ pub async fn bind(address: &str) -> Result<tokio::net::TcpListener, ClusterError
     tokio::net::TcpListener::bind((host.as_str(), port))
         .await
         .map_err(|e| ClusterError::Usage(format!("--bind {address}: {e}")))
-}
-
-/// The address a listener is bound to, as `HOST:PORT`.
-pub fn local_address(listener: &tokio::net::TcpListener) -> io::Result<SocketAddr> {
-    listener.local_addr()
 }

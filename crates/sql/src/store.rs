@@ -4,6 +4,7 @@
 //! so an embedder who registers a store on every executor can query it.
 //! Plain paths (and `file://` URLs) are read by the loader itself, as locally.
 
+use bytes::Bytes;
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::execution::TaskContext;
 use datafusion::object_store::path::Path as StorePath;
@@ -36,7 +37,7 @@ pub fn split_url(location: &str) -> Option<StoreLocation> {
 
 /// The object's bytes, through the store registered for it (at most
 /// `max_file_size` bytes: a larger object is refused before it is read).
-pub fn fetch(context: &TaskContext, at: &StoreLocation, max_file_size: u64) -> Result<Vec<u8>, Error> {
+pub fn fetch(context: &TaskContext, at: &StoreLocation, max_file_size: u64) -> Result<Bytes, Error> {
     let what = format!("{}/{}", at.store, at.path);
     let io = |msg: String| Error::new(ErrorKind::Io, msg);
     let url =
@@ -59,8 +60,7 @@ pub fn fetch(context: &TaskContext, at: &StoreLocation, max_file_size: u64) -> R
                 format!("{what}: the object is {} bytes, over the limit of {max_file_size}", got.meta.size),
             ));
         }
-        let bytes = got.bytes().await.map_err(|e| io(format!("reading {what}: {e}")))?;
-        Ok(bytes.to_vec())
+        got.bytes().await.map_err(|e| io(format!("reading {what}: {e}")))
     })
 }
 
